@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class CohortsConfig(AppConfig):
     name = "cohorts"
+    verbose_name = "Workforce and cohorts"

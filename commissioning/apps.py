@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class CommissioningConfig(AppConfig):
     name = "commissioning"
+    verbose_name = "Commissioning and standards"

@@ -5,6 +5,7 @@ tasks run eagerly, so a newcomer needs nothing beyond Python. Every variable is 
 in README.md ("Configuration").
 """
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -34,7 +35,9 @@ def _database_from_env() -> dict:
     default = f"sqlite:///{BASE_DIR / 'launchpad.sqlite3'}"
     url = env.str("DATABASE_URL", default="") or default
     try:
-        config = env.db_url_config(url)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # we report an unknown scheme ourselves
+            config = env.db_url_config(url)
     except Exception as exc:  # environ raises several types for a malformed URL
         raise SystemExit(f"DATABASE_URL is not a valid database URL ({exc}).") from None
     if not config.get("ENGINE"):

@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class FidelityConfig(AppConfig):
     name = "fidelity"
+    verbose_name = "Fidelity"

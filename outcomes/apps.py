@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class OutcomesConfig(AppConfig):
     name = "outcomes"
+    verbose_name = "Outcomes"

@@ -1,0 +1,58 @@
+# Launchpad: `make run` for the demo, `make test` for the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DEV := DEBUG=true
+
+.PHONY: run install install-dev services browser test lint format migrations-check worker beat
+
+$(VENV)/.runtime: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+## Set up and start the app with demo data on SQLite, tasks run in-process.
+run: install
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py seed_demo
+	@echo ""
+	@echo "Launchpad is starting at http://127.0.0.1:8000/  (stop with Ctrl+C)"
+	@echo ""
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+## Make sure PostgreSQL and Redis answer (starting them if installed but stopped).
+services:
+	@bash scripts/ensure_services.sh
+
+## Debian's chromium and poppler-utils for the browser and PDF tests.
+browser:
+	@bash scripts/ensure_browser.sh
+
+lint: install-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install-dev
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+migrations-check: install-dev
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+
+## The whole suite against the local PostgreSQL and Redis, with real Chromium.
+test: install-dev services browser lint migrations-check
+	$(PY) -m pytest
+
+worker: install
+	$(VENV)/bin/celery -A config worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A config beat --loglevel=info

@@ -1,0 +1,29 @@
+from django.http import HttpRequest
+from django.urls import reverse
+
+from .roles import roles_for
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The role-aware main navigation: one entry for each role the person holds."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "role_labels": []}
+    roles = roles_for(user)
+    items = []
+    if roles.is_commissioner or roles.is_admin:
+        items.append(("Programmes", reverse("commissioning:programme_list")))
+    if roles.is_service_manager:
+        items.append(("My service", reverse("commissioning:my_service")))
+    if roles.is_line_manager:
+        items.append(("My team", reverse("supervision:team")))
+    if roles.is_practitioner:
+        items.append(("My practice", reverse("supervision:my_practice")))
+    if roles.is_admin:
+        items.append(("Admin", reverse("admin:index")))
+    current = request.path
+    nav = [
+        {"label": label, "url": url, "current": current.startswith(url)}
+        for label, url in items
+    ]
+    return {"nav_items": nav, "role_labels": roles.labels}
