@@ -17,7 +17,10 @@ class StaffMember(models.Model):
         OTHER = "other", "Other"
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="staff_member",
     )
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="staff")
@@ -161,7 +164,10 @@ class Membership(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOMINATED)
     withdrawn_reason = models.TextField(blank=True)
     nominated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     updated = models.DateTimeField(auto_now=True)

@@ -38,6 +38,4 @@ def cohorts_visible_to(user: AnyUser) -> QuerySet[Cohort]:
 
 def memberships_of(user: AnyUser) -> QuerySet[Membership]:
     roles = roles_for(user)
-    return Membership.objects.filter(staff_id=roles.staff_id).select_related(
-        "cohort__programme"
-    )
+    return Membership.objects.filter(staff_id=roles.staff_id).select_related("cohort__programme")

@@ -159,12 +159,18 @@ class Agreement(models.Model):
     headcount = models.PositiveIntegerField(null=True, blank=True)
     vacancies = models.PositiveIntegerField(null=True, blank=True)
     agency_share_percent = models.DecimalField(
-        max_digits=5, decimal_places=1, null=True, blank=True,
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     typical_caseload = models.PositiveIntegerField(null=True, blank=True)
     turnover_percent = models.DecimalField(
-        max_digits=5, decimal_places=1, null=True, blank=True,
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="Staff turnover over the last 12 months.",
     )
@@ -177,12 +183,18 @@ class Agreement(models.Model):
     cohort_places_per_wave = models.PositiveIntegerField(null=True, blank=True)
     # Shared ownership: one sign-off from each side.
     commissioner_signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     commissioner_signed_at = models.DateTimeField(null=True, blank=True)
     service_manager_signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     service_manager_signed_at = models.DateTimeField(null=True, blank=True)
@@ -206,7 +218,12 @@ class Agreement(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="agreed")
-                | Q(commissioner_signed_at__isnull=False, service_manager_signed_at__isnull=False),
+                | Q(
+                    commissioner_signed_at__isnull=False,
+                    commissioner_signed_by__isnull=False,
+                    service_manager_signed_at__isnull=False,
+                    service_manager_signed_by__isnull=False,
+                ),
                 name="agreed_agreement_is_signed_by_both",
             ),
         ]
@@ -289,9 +306,7 @@ class SupervisionType(models.TextChoices):
 class Standards(models.Model):
     """The professional standards a programme measures everything else against."""
 
-    programme = models.OneToOneField(
-        Programme, on_delete=models.CASCADE, related_name="standards"
-    )
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="standards")
     min_session_minutes = models.PositiveSmallIntegerField(
         default=90, validators=[MinValueValidator(15), MaxValueValidator(480)]
     )
@@ -305,7 +320,8 @@ class Standards(models.Model):
     fidelity_check_interval_days = models.PositiveSmallIntegerField(default=90)
     resource_review_months = models.PositiveSmallIntegerField(default=12)
     small_number_threshold = models.PositiveSmallIntegerField(
-        default=5, validators=[MinValueValidator(2)],
+        default=5,
+        validators=[MinValueValidator(2)],
         help_text="Aggregates over fewer people than this are suppressed.",
     )
 
@@ -332,9 +348,7 @@ class CadenceRule(models.Model):
     26 weeks, then monthly (LGA employer standards for social workers, standard 4).
     """
 
-    standards = models.ForeignKey(
-        Standards, on_delete=models.CASCADE, related_name="cadence_rules"
-    )
+    standards = models.ForeignKey(Standards, on_delete=models.CASCADE, related_name="cadence_rules")
     supervision_type = models.CharField(max_length=30, choices=SupervisionType.choices)
     newly_qualified = models.BooleanField(default=False)
     from_week = models.PositiveSmallIntegerField(default=0)

@@ -32,9 +32,9 @@ def programmes_visible_to(user: AnyUser) -> QuerySet[Programme]:
     return Programme.objects.filter(
         Q(commissioning_organisation_id__in=roles.commissioner_org_ids)
         | Q(
-            id__in=Participation.objects.filter(
-                service_id__in=roles.managed_service_ids
-            ).values("programme_id")
+            id__in=Participation.objects.filter(service_id__in=roles.managed_service_ids).values(
+                "programme_id"
+            )
         )
     )
 
@@ -69,9 +69,7 @@ def get_programme_for_user(user: AnyUser, pk: int) -> Programme:
 
 
 def get_service_for_user(user: AnyUser, pk: int) -> Service:
-    return get_object_or_404(
-        services_visible_to(user).select_related("organisation"), pk=pk
-    )
+    return get_object_or_404(services_visible_to(user).select_related("organisation"), pk=pk)
 
 
 def latest_agreements() -> QuerySet[Agreement]:
@@ -116,9 +114,9 @@ def participations_with_progress(queryset: QuerySet[Participation]) -> QuerySet[
 def programmes_overview(user: AnyUser) -> list[tuple[Programme, list[Participation]]]:
     """Each visible programme with its services' progress, in two queries in all."""
     programmes = list(
-        programmes_visible_to(user).select_related("commissioning_organisation").order_by(
-            "-start_date", "name"
-        )
+        programmes_visible_to(user)
+        .select_related("commissioning_organisation")
+        .order_by("-start_date", "name")
     )
     rows = participations_with_progress(
         participations_visible_to(user).filter(programme__in=programmes)
@@ -131,4 +129,3 @@ def programmes_overview(user: AnyUser) -> list[tuple[Programme, list[Participati
 
 def status_label(status: str | None) -> str:
     return dict(Agreement.Status.choices).get(status or "", "Not started")
-

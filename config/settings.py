@@ -41,9 +41,7 @@ def _database_from_env() -> dict:
     except Exception as exc:  # environ raises several types for a malformed URL
         raise SystemExit(f"DATABASE_URL is not a valid database URL ({exc}).") from None
     if not config.get("ENGINE"):
-        raise SystemExit(
-            "DATABASE_URL has an unknown scheme; use postgres://… or sqlite:///…"
-        )
+        raise SystemExit("DATABASE_URL has an unknown scheme; use postgres://… or sqlite:///…")
     config.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
     return config
 
@@ -147,9 +145,7 @@ WHITENOISE_MANIFEST_STRICT = False
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")

@@ -22,8 +22,5 @@ def navigation(request: HttpRequest) -> dict:
     if roles.is_admin:
         items.append(("Admin", reverse("admin:index")))
     current = request.path
-    nav = [
-        {"label": label, "url": url, "current": current.startswith(url)}
-        for label, url in items
-    ]
+    nav = [{"label": label, "url": url, "current": current.startswith(url)} for label, url in items]
     return {"nav_items": nav, "role_labels": roles.labels}

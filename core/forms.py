@@ -12,8 +12,7 @@ class LoginForm(AuthenticationForm):
     )
     error_messages = {
         "invalid_login": (
-            "That email address and password do not match an account. "
-            "Check both and try again."
+            "That email address and password do not match an account. Check both and try again."
         ),
         "inactive": "This account is not active. Ask your administrator for help.",
     }

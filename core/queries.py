@@ -29,4 +29,6 @@ def sum_of(queryset: QuerySet, field: str, output_field) -> Coalesce:
         .annotate(total=Sum(field))
         .values("total")
     )
-    return Coalesce(Subquery(summed, output_field=output_field), Value(0), output_field=output_field)
+    return Coalesce(
+        Subquery(summed, output_field=output_field), Value(0), output_field=output_field
+    )

@@ -87,11 +87,7 @@ def roles_for(user: User | AnonymousUser) -> Roles:
     from cohorts.models import StaffMember
     from commissioning.models import CommissionerMembership, Service
 
-    staff = (
-        StaffMember.objects.filter(user=user, is_active=True)
-        .values("id", "service_id")
-        .first()
-    )
+    staff = StaffMember.objects.filter(user=user, is_active=True).values("id", "service_id").first()
     roles = Roles(
         is_admin=user.is_superuser,
         commissioner_org_ids=frozenset(

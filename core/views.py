@@ -31,5 +31,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     database = database_status(connection)
     broker = broker_status(settings.CELERY_BROKER_URL, eager=settings.CELERY_TASK_ALWAYS_EAGER)
     status = 200 if database["ok"] else 503
-    return JsonResponse({"status": "ok" if status == 200 else "error",
-                         "database": database, "broker": broker}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "database": database, "broker": broker},
+        status=status,
+    )

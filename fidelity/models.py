@@ -68,12 +68,13 @@ class FidelityCheck(models.Model):
         SUPERVISION = "supervision", "In supervision"
 
     tool = models.ForeignKey(FidelityTool, on_delete=models.PROTECT, related_name="checks")
-    staff = models.ForeignKey(
-        StaffMember, on_delete=models.CASCADE, related_name="fidelity_checks"
-    )
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="fidelity_checks")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SELF)
     completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     done_on = models.DateField(default=timezone.localdate)
@@ -99,9 +100,7 @@ class FidelityRating(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["check_record", "item"], name="one_rating_per_item"
-            ),
+            models.UniqueConstraint(fields=["check_record", "item"], name="one_rating_per_item"),
             models.CheckConstraint(
                 condition=Q(rating__gte=RATING_MIN, rating__lte=RATING_MAX),
                 name="fidelity_rating_in_scale",
@@ -116,12 +115,13 @@ class SupportAction(models.Model):
     """Help for a practitioner, owned by their line manager: a challenge leads to support."""
 
     check_record = models.ForeignKey(
-        FidelityCheck, on_delete=models.SET_NULL, null=True, blank=True,
+        FidelityCheck,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="support_actions",
     )
-    staff = models.ForeignKey(
-        StaffMember, on_delete=models.CASCADE, related_name="support_actions"
-    )
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="support_actions")
     owner = models.ForeignKey(
         StaffMember, on_delete=models.PROTECT, related_name="support_actions_owned"
     )

@@ -24,6 +24,4 @@ def support_actions_visible_to(user: AnyUser) -> QuerySet[SupportAction]:
     roles = roles_for(user)
     if not roles.staff_id:
         return SupportAction.objects.none()
-    return SupportAction.objects.filter(
-        Q(staff_id=roles.staff_id) | Q(owner_id=roles.staff_id)
-    )
+    return SupportAction.objects.filter(Q(staff_id=roles.staff_id) | Q(owner_id=roles.staff_id))

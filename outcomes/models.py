@@ -28,11 +28,15 @@ class Measure(models.Model):
     scoring = models.CharField(max_length=10, choices=Scoring.choices, default=Scoring.MEAN)
     higher_is_better = models.BooleanField(default=True)
     reliability = models.FloatField(
-        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(1)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text="Reliability coefficient (e.g. Cronbach's alpha) for reliable change.",
     )
     reference_sd = models.FloatField(
-        null=True, blank=True, validators=[MinValueValidator(0)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
         help_text="Reference standard deviation for reliable change.",
     )
     clinical_cutoff = models.FloatField(null=True, blank=True)
@@ -119,9 +123,7 @@ class MeasureResponse(models.Model):
     staff = models.ForeignKey(
         StaffMember, on_delete=models.CASCADE, related_name="measure_responses"
     )
-    point = models.ForeignKey(
-        MeasurementPoint, on_delete=models.CASCADE, related_name="responses"
-    )
+    point = models.ForeignKey(MeasurementPoint, on_delete=models.CASCADE, related_name="responses")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="measure_responses")
     completed_at = models.DateTimeField(default=timezone.now)
     answers = models.JSONField(help_text="Item number → raw answer.")
@@ -152,18 +154,14 @@ class ServiceIndicator(models.Model):
 
     class Meta:
         ordering = ["service", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["service", "name"], name="unique_indicator")
-        ]
+        constraints = [models.UniqueConstraint(fields=["service", "name"], name="unique_indicator")]
 
     def __str__(self) -> str:
         return f"{self.name} – {self.service.name}"
 
 
 class IndicatorValue(models.Model):
-    indicator = models.ForeignKey(
-        ServiceIndicator, on_delete=models.CASCADE, related_name="values"
-    )
+    indicator = models.ForeignKey(ServiceIndicator, on_delete=models.CASCADE, related_name="values")
     period_start = models.DateField()
     value = models.FloatField()
 

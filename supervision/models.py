@@ -23,7 +23,10 @@ class SupervisionSession(models.Model):
         StaffMember, on_delete=models.CASCADE, related_name="supervision_received"
     )
     supervisor = models.ForeignKey(
-        StaffMember, on_delete=models.SET_NULL, null=True, blank=True,
+        StaffMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="supervision_given",
     )
     external_supervisor = models.CharField(
@@ -35,7 +38,8 @@ class SupervisionSession(models.Model):
     )
     supervision_type = models.CharField(max_length=30, choices=SupervisionType.choices)
     reflective_percent = models.PositiveSmallIntegerField(
-        default=50, validators=[MaxValueValidator(100)],
+        default=50,
+        validators=[MaxValueValidator(100)],
         help_text="Share of the session spent on reflective practice and emotional impact "
         "rather than case tasks and compliance.",
     )
@@ -45,7 +49,10 @@ class SupervisionSession(models.Model):
     )
     notes = models.TextField(blank=True, help_text="Private to the supervisee and supervisor.")
     logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     logged_at = models.DateTimeField(default=timezone.now)
@@ -96,7 +103,8 @@ class CpdActivity(models.Model):
     title = models.CharField(max_length=200)
     done_on = models.DateField()
     hours = models.DecimalField(
-        max_digits=5, decimal_places=1,
+        max_digits=5,
+        decimal_places=1,
         validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(200)],
     )
     learning = models.TextField("What I learned", blank=True)

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cohorts.models import StaffMember
-from core.queries import count_of, sum_of
 from commissioning.models import SupervisionType
+from core.queries import count_of, sum_of
 from core.roles import roles_for
 from fidelity.models import SupportAction
 
@@ -43,8 +43,10 @@ def get_session_for_user(user: AnyUser, pk: int) -> SupervisionSession:
 
 def cpd_visible_to(user: AnyUser) -> QuerySet[CpdActivity]:
     roles = roles_for(user)
-    return CpdActivity.objects.filter(staff_id=roles.staff_id) if roles.staff_id else (
-        CpdActivity.objects.none()
+    return (
+        CpdActivity.objects.filter(staff_id=roles.staff_id)
+        if roles.staff_id
+        else (CpdActivity.objects.none())
     )
 
 
@@ -90,18 +92,22 @@ def team_overview(user: AnyUser, today: date | None = None) -> QuerySet[StaffMem
     start, end = registration_year(today)
     received = SupervisionSession.objects.filter(supervisee_id=OuterRef("pk"))
     return (
-        StaffMember.objects.filter(line_manager_id=roles.staff_id, is_active=True)
-        if roles.staff_id
-        else StaffMember.objects.none()
-    ).annotate(
-        last_supervision=Subquery(received.order_by("-held_on").values("held_on")[:1]),
-        sessions_this_year=count_of(received.filter(held_on__range=(start, end))),
-        cpd_hours=sum_of(
-            CpdActivity.objects.filter(staff_id=OuterRef("pk"), done_on__range=(start, end)),
-            "hours",
-            DecimalField(max_digits=7, decimal_places=1),
-        ),
-        open_actions=count_of(
-            SupportAction.objects.filter(staff_id=OuterRef("pk"), done_on__isnull=True)
-        ),
-    ).order_by("full_name")
+        (
+            StaffMember.objects.filter(line_manager_id=roles.staff_id, is_active=True)
+            if roles.staff_id
+            else StaffMember.objects.none()
+        )
+        .annotate(
+            last_supervision=Subquery(received.order_by("-held_on").values("held_on")[:1]),
+            sessions_this_year=count_of(received.filter(held_on__range=(start, end))),
+            cpd_hours=sum_of(
+                CpdActivity.objects.filter(staff_id=OuterRef("pk"), done_on__range=(start, end)),
+                "hours",
+                DecimalField(max_digits=7, decimal_places=1),
+            ),
+            open_actions=count_of(
+                SupportAction.objects.filter(staff_id=OuterRef("pk"), done_on__isnull=True)
+            ),
+        )
+        .order_by("full_name")
+    )

@@ -61,18 +61,25 @@ def test_commissioner_sees_a_service_without_its_individual_staff(client, world)
 
 def test_other_services_and_programmes_answer_404(client, world):
     client.force_login(world.service_manager)
-    assert client.get(
-        reverse("commissioning:service_detail", args=[world.other_service.pk])
-    ).status_code == 404
+    assert (
+        client.get(
+            reverse("commissioning:service_detail", args=[world.other_service.pk])
+        ).status_code
+        == 404
+    )
     client.force_login(world.commissioner)
-    assert client.get(
-        reverse("commissioning:programme_detail", args=[world.other_programme.pk])
-    ).status_code == 404
+    assert (
+        client.get(
+            reverse("commissioning:programme_detail", args=[world.other_programme.pk])
+        ).status_code
+        == 404
+    )
 
 
 def test_line_manager_sees_their_team(client, world):
     f.SupervisionSessionFactory(
-        supervisee=world.practitioner_staff, supervisor=world.line_manager_staff,
+        supervisee=world.practitioner_staff,
+        supervisor=world.line_manager_staff,
         held_on="2026-11-02",
     )
     client.force_login(world.line_manager)
@@ -88,7 +95,9 @@ def test_practitioner_sees_their_practice(client, world):
     f.SupervisionSessionFactory(
         supervisee=world.practitioner_staff, supervisor=world.line_manager_staff
     )
-    f.CpdActivityFactory(staff=world.practitioner_staff, title="Understanding behaviour as communication")
+    f.CpdActivityFactory(
+        staff=world.practitioner_staff, title="Understanding behaviour as communication"
+    )
     client.force_login(world.practitioner)
     response = client.get(reverse("supervision:my_practice"))
     assert response.status_code == 200

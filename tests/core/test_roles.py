@@ -1,6 +1,7 @@
-from core.roles import roles_for
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+
+from core.roles import roles_for
 
 
 def test_roles_come_from_data(world):

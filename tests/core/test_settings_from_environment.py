@@ -19,7 +19,11 @@ def run_django(**env_overrides):
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "ALLOWED_HOSTS": "testserver"})
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "-c", SNIPPET], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "-c", SNIPPET],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
 
@@ -27,9 +31,7 @@ def run_django(**env_overrides):
 def test_a_bad_database_url_fails_with_one_line():
     result = run_django(DEBUG="true", DATABASE_URL="not-a-url")
     assert result.returncode != 0
-    assert result.stderr.strip().splitlines() == [
-        result.stderr.strip().splitlines()[-1]
-    ]
+    assert result.stderr.strip().splitlines() == [result.stderr.strip().splitlines()[-1]]
     assert "DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -49,9 +51,7 @@ def test_with_nothing_set_it_runs_on_sqlite_in_debug(tmp_path):
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable():
-    result = run_django(
-        DEBUG="true", DATABASE_URL="postgres://postgres@127.0.0.1:1/launchpad"
-    )
+    result = run_django(DEBUG="true", DATABASE_URL="postgres://postgres@127.0.0.1:1/launchpad")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("503 ")
     assert '"ok": false' in result.stdout

@@ -5,7 +5,6 @@ from commissioning.queries import programmes_visible_to, services_visible_to
 from fidelity.queries import checks_visible_to
 from outcomes.queries import responses_visible_to
 from supervision.queries import sessions_visible_to
-
 from tests import factories as f
 
 
@@ -40,8 +39,13 @@ def test_supervision_notes_are_for_supervisee_and_supervisor_only(world):
     )
     assert session in sessions_visible_to(world.practitioner)
     assert session in sessions_visible_to(world.line_manager)
-    for outsider in (world.service_manager, world.commissioner, world.admin,
-                     world.other_practitioner, world.nobody):
+    for outsider in (
+        world.service_manager,
+        world.commissioner,
+        world.admin,
+        world.other_practitioner,
+        world.nobody,
+    ):
         assert session not in sessions_visible_to(outsider)
 
 
