@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEV := DEBUG=true
 
-.PHONY: run install install-dev services browser test lint format migrations-check worker beat
+.PHONY: run install install-dev services browser test lint typecheck format migrations-check worker beat
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,11 +44,16 @@ format: install-dev
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
+## Django-aware type check of the reads and writes every page relies on.
+TYPED := $(wildcard */queries.py */services.py) core/roles.py core/health.py
+typecheck: install-dev
+	$(PY) -m mypy $(TYPED)
+
 migrations-check: install-dev
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
 ## The whole suite against the local PostgreSQL and Redis, with real Chromium.
-test: install-dev services browser lint migrations-check
+test: install-dev services browser lint typecheck migrations-check
 	$(PY) -m pytest
 
 worker: install

@@ -1,5 +1,7 @@
 """Programmes, co-commissioning with service managers, stages and professional standards."""
 
+from __future__ import annotations
+
 from datetime import date
 
 from django.conf import settings
@@ -81,7 +83,7 @@ class Programme(models.Model):
     description = models.TextField(blank=True)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    services = models.ManyToManyField(
+    services: models.ManyToManyField[Service, Participation] = models.ManyToManyField(
         Service, through="Participation", related_name="programmes", blank=True
     )
 
@@ -176,7 +178,9 @@ class Agreement(models.Model):
     )
     # Pressures and constraints
     pressures = models.TextField(blank=True)
-    pressure_tags = models.ManyToManyField("PressureTag", blank=True, related_name="agreements")
+    pressure_tags: models.ManyToManyField[PressureTag, models.Model] = models.ManyToManyField(
+        "PressureTag", blank=True, related_name="agreements"
+    )
     # Agreed expectations
     protected_supervision_minutes_per_month = models.PositiveIntegerField(null=True, blank=True)
     cpd_release_hours_per_year = models.PositiveIntegerField(null=True, blank=True)

@@ -88,6 +88,7 @@ def roles_for(user: User | AnonymousUser) -> Roles:
     from commissioning.models import CommissionerMembership, Service
 
     staff = StaffMember.objects.filter(user=user, is_active=True).values("id", "service_id").first()
+    staff_id = staff["id"] if staff else None
     roles = Roles(
         is_admin=user.is_superuser,
         commissioner_org_ids=frozenset(
@@ -98,10 +99,10 @@ def roles_for(user: User | AnonymousUser) -> Roles:
         managed_service_ids=frozenset(
             Service.objects.filter(managers=user).values_list("id", flat=True)
         ),
-        staff_id=staff["id"] if staff else None,
+        staff_id=staff_id,
         staff_service_id=staff["service_id"] if staff else None,
-        has_reports=bool(staff)
-        and StaffMember.objects.filter(line_manager_id=staff["id"], is_active=True).exists(),
+        has_reports=staff_id is not None
+        and StaffMember.objects.filter(line_manager_id=staff_id, is_active=True).exists(),
     )
     setattr(user, _CACHE_ATTR, roles)
     return roles

@@ -86,7 +86,7 @@ class SupervisionSession(models.Model):
 
     @property
     def supervisor_name(self) -> str:
-        return self.supervisor.full_name if self.supervisor_id else self.external_supervisor
+        return self.supervisor.full_name if self.supervisor else self.external_supervisor
 
 
 class CpdActivity(models.Model):
