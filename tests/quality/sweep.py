@@ -114,3 +114,11 @@ QUERY_BUDGETS: dict[str, int] = {
     "supervision:my_practice": 16,
     "supervision:team": 10,
 }
+
+# Pages that show a form. tests/quality/test_form_fuzz.py checks this list against the
+# pages whose GET puts a ``form`` in the context, so a new form cannot escape the fuzz.
+FORM_PAGES = {
+    "login",
+    "password_change",
+    "password_reset",
+}
