@@ -23,8 +23,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from statistics import fmean
 
-from django.contrib.auth import get_user_model
+from auditlog.context import disable_auditlog
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -72,13 +73,12 @@ from outcomes.models import (
 )
 from supervision.models import CpdActivity, Reminder, SupervisionSession
 
-User = get_user_model()
-
 SEED = 2026
 DEMO_PASSWORD = "launchpad-demo-2026"
 DEMO_LOGIN_DOMAIN = "@launchpad.example"
 PROGRAMME_AGE_DAYS = 270  # the programme started about nine months ago
 PROGRAMME_LENGTH_DAYS = 3 * 365
+CPD_HOURS_PER_YEAR = 30
 
 COMMISSIONER = "Northshire County Council"
 NORTHSHIRE_PROVIDER = "Northshire Children's Services"
@@ -574,7 +574,7 @@ STAGE_MILESTONES: dict[str, tuple[str, ...]] = {
 }
 
 # How long a stage still in progress is planned to take, for its milestones' due dates.
-PLANNED_STAGE_DAYS = {
+PLANNED_STAGE_DAYS: dict[str, int] = {
     Stage.EXPLORATION: 90,
     Stage.INSTALLATION: 120,
     Stage.INITIAL: 180,
@@ -820,7 +820,7 @@ FIDELITY_PROMPTS = {
 }
 
 # How each principle tends to compare with the rest (choice is hardest in court work).
-PRINCIPLE_OFFSETS = {
+PRINCIPLE_OFFSETS: dict[str, float] = {
     Principle.SAFETY: 0.2,
     Principle.TRUST: 0.25,
     Principle.CHOICE: -0.4,
@@ -903,16 +903,26 @@ class World:
     staff_by_login: dict[str, StaffMember] = field(default_factory=dict)
     people: dict[str, PersonPlan] = field(default_factory=dict)  # by full name
     service_of: dict[str, ServicePlan] = field(default_factory=dict)  # by full name
-    programme: Programme | None = None
+    programme: Programme = field(init=False)  # set by create_programme
     participations: dict[str, Participation] = field(default_factory=dict)
     resources: dict[str, Resource] = field(default_factory=dict)
-    wave1: Cohort | None = None
-    wave2: Cohort | None = None
-    last_line_management: dict[str, date] = field(default_factory=dict)
+    wave1: Cohort = field(init=False)  # set by create_cohorts
+    wave2: Cohort = field(init=False)
+    last_session: dict[tuple[str, str], date] = field(default_factory=dict)  # name, type
+    cpd: list[CpdActivity] = field(default_factory=list)
+    fidelity_checks: list[FidelityCheck] = field(default_factory=list)
 
     @property
     def start(self) -> date:
         return self.today - timedelta(days=PROGRAMME_AGE_DAYS)
+
+    @property
+    def wave1_start(self) -> date:
+        return self.day(WAVE_1_TRAINING[0])
+
+    @property
+    def wave1_end(self) -> date:
+        return self.day(WAVE_1_TRAINING[1])
 
     def day(self, offset: int) -> date:
         """The date ``offset`` days after the programme started."""
@@ -934,9 +944,13 @@ def new_world(today: date | None = None, seed: int = SEED) -> World:
     return World(rng=random.Random(seed), today=today, now=now)
 
 
-def weekday_on_or_before(day: date) -> date:
-    """Move a weekend date back to the Friday, so meetings fall on working days."""
-    return day - timedelta(days=max(0, day.weekday() - 4))
+def working_day(day: date, today: date) -> date:
+    """Move a weekend date to the Friday before or the Monday after, never past today."""
+    if day.weekday() == 5:
+        return day - timedelta(days=1)
+    if day.weekday() == 6:
+        return day + timedelta(days=1) if day < today else day - timedelta(days=2)
+    return day
 
 
 def clamp(value: float, low: int, high: int) -> int:
@@ -959,9 +973,13 @@ def split_name(name: str) -> tuple[str, str]:
 
 
 def build_demo_world(today: date | None = None, seed: int = SEED) -> dict[str, int]:
-    """Delete any previous demo world and build a fresh one; returns the demo's counts."""
+    """Delete any previous demo world and build a fresh one; returns the demo's counts.
+
+    The audit trail is switched off meanwhile: it records people's changes, and the demo
+    is neither people nor changes (left on, every rebuild would add hundreds of entries).
+    """
     world = new_world(today, seed)
-    with transaction.atomic():
+    with transaction.atomic(), disable_auditlog():
         clear_demo_world()
         create_organisations_and_services(world)
         create_users(world)
@@ -987,8 +1005,12 @@ def clear_demo_world() -> None:
     """Delete everything reachable from the demo organisations and demo logins.
 
     Deletes in an order that respects the PROTECT foreign keys: support actions (their
-    owner), fidelity checks (their tool and items), supervision sessions given by demo
-    staff, then programmes, participations, staff, services and organisations.
+    owner), fidelity checks (their tool and items), supervision sessions, then
+    programmes, participations, staff, services, organisations and the demo logins.
+    Sessions a demo staff member gave to someone outside the demo go too: nulling their
+    supervisor would break the rule that every session has one. Anything else outside
+    the demo that still points at a demo login raises ProtectedError, and the
+    transaction leaves the old demo world as it was.
     """
     organisations = Organisation.objects.filter(name__in=DEMO_ORGANISATIONS)
     programmes = Programme.objects.filter(commissioning_organisation__in=organisations)
@@ -1227,17 +1249,22 @@ def stage_milestones(
     """A stage's checklist: due dates spread across the stage, and the done ones dated.
 
     A finished stage has every milestone done, the last on the day the stage ended; a
-    stage in progress has done all but the plan's pending milestones.
+    stage in progress has done all but the plan's pending milestones, spread between the
+    day it started and today (some ahead of their due date).
     """
     titles = STAGE_MILESTONES[stage]
     end = completed if completed is not None else started + PLANNED_STAGE_DAYS[stage]
-    finished_by = completed if completed is not None else PROGRAMME_AGE_DAYS
     milestones = []
     for position, title in enumerate(titles):
         due = started + (position + 1) * (end - started) // len(titles)
         done_at = milestone_done_at(plan, title, due + world.rng.randint(-6, 8))
-        if completed is not None and position == len(titles) - 1:
-            done_at = completed
+        if completed is None:
+            spread = (position + 1) * (PROGRAMME_AGE_DAYS - started) // (len(titles) + 1)
+            finished_by = started + spread
+        else:
+            finished_by = completed
+            if position == len(titles) - 1:
+                done_at = completed
         is_done = completed is not None or title not in plan.pending_milestones
         milestones.append(
             Milestone(
@@ -1302,7 +1329,7 @@ def create_standards(world: World) -> None:
         min_session_minutes=90,
         coaching_interval_days=42,
         clinical_supervision_available=True,
-        cpd_hours_per_year=30,
+        cpd_hours_per_year=CPD_HOURS_PER_YEAR,
         cpd_pieces_per_year=2,
         cpd_peer_reflection_pieces=1,
         fidelity_check_interval_days=56,
@@ -1359,9 +1386,14 @@ def create_resources(world: World) -> None:
 
 
 def screened_people(plan: ServicePlan) -> list[PersonPlan]:
-    """Everyone nominated for a wave, then others in plan order, up to the plan's count."""
-    chosen = [p for p in plan.practitioners if p.champion or p.withdrew or p.wave2]
-    others = [p for p in plan.practitioners if p not in chosen]
+    """Everyone nominated for a wave, then others in plan order, up to the plan's count.
+
+    Only people already in post when screening started.
+    """
+    in_post_days = PROGRAMME_AGE_DAYS - plan.screened_from
+    in_post = [p for p in plan.practitioners if p.nq_days is None or p.nq_days > in_post_days]
+    chosen = [p for p in in_post if p.champion or p.withdrew or p.wave2]
+    others = [p for p in in_post if p not in chosen]
     return chosen + others[: max(0, plan.screen_count - len(chosen))]
 
 
@@ -1398,7 +1430,7 @@ def create_screenings(world: World) -> None:
 def screener_for(world: World, plan: ServicePlan, staff: StaffMember) -> User:
     """The line manager screens where they have a login; otherwise the service manager."""
     line_manager = staff.line_manager
-    if line_manager is not None and line_manager.user_id:
+    if line_manager is not None and line_manager.user is not None:
         return line_manager.user
     return world.users[plan.manager.login]
 
@@ -1435,8 +1467,8 @@ def create_cohorts(world: World) -> None:
         wave=1,
         name="Champions",
         planned_size=12,
-        training_start=world.day(WAVE_1_TRAINING[0]),
-        training_end=world.day(WAVE_1_TRAINING[1]),
+        training_start=world.wave1_start,
+        training_end=world.wave1_end,
         status=Cohort.Status.COMPLETED,
     )
     world.wave2 = Cohort.objects.create(
@@ -1492,7 +1524,7 @@ def create_training(world: World) -> None:
             staff=staff,
             programme=world.programme,
             course=TrainingCompletion.Course.PRACTITIONER,
-            completed_on=world.wave1.training_end,
+            completed_on=world.wave1_end,
         )
         for staff in champions(world)
     ]
@@ -1513,7 +1545,7 @@ def create_training(world: World) -> None:
 # Supervision, coaching and CPD
 # --------------------------------------------------------------------------------------
 
-SESSION_PROFILES = {
+SESSION_PROFILES: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     # minutes range, reflective-percent range
     SupervisionType.LINE_MANAGEMENT: ((50, 100), (15, 40)),
     SupervisionType.REFLECTIVE: ((60, 90), (60, 90)),
@@ -1565,7 +1597,7 @@ def make_session(
     reflective = rng.randint(*reflective_range)
     if kind == SupervisionType.LINE_MANAGEMENT:  # more reflective as the programme beds in
         reflective += round(20 * max(0, (day - world.start).days) / PROGRAMME_AGE_DAYS)
-    held_on = weekday_on_or_before(day)
+    held_on = working_day(day, world.today)
     logger = supervisee.user_id or (supervisor.user_id if supervisor else None)
     affirm_after = rng.randint(1, 4)
     affirmed = (
@@ -1618,6 +1650,8 @@ def create_supervision(world: World) -> None:
     for plan in SERVICE_PLANS:
         sessions += group_reflective_sessions(world, plan)
     SupervisionSession.objects.bulk_create(sessions, batch_size=500)
+    for session in sorted(sessions, key=lambda s: s.held_on):
+        world.last_session[session.supervisee.full_name, session.supervision_type] = session.held_on
 
 
 def first_session(world: World, staff: StaffMember, not_before: date, spread: int) -> date:
@@ -1639,8 +1673,6 @@ def line_management_sessions(
         line_management_interval(staff),
         (-3, 4),
     )
-    if days:
-        world.last_line_management[staff.full_name] = weekday_on_or_before(days[-1])
     minutes = (45, 75) if staff.newly_qualified else None  # shorter, more often
     return [
         make_session(
@@ -1726,7 +1758,7 @@ def create_cpd(world: World) -> None:
                     kind=kind,
                     title=title,
                     done_on=max(
-                        since, weekday_on_or_before(since + timedelta(rng.randint(0, span)))
+                        since, working_day(since + timedelta(rng.randint(0, span)), world.today)
                     ),
                     hours=Decimal(hours),
                     learning=rng.choice(CPD_LEARNING),
@@ -1736,6 +1768,7 @@ def create_cpd(world: World) -> None:
                 )
             )
     CpdActivity.objects.bulk_create(activities, batch_size=500)
+    world.cpd = activities
 
 
 # --------------------------------------------------------------------------------------
@@ -1861,7 +1894,7 @@ def wave1_responses(
     world: World, measure: Measure, items: list[MeasureItem], points: dict[str, MeasurementPoint]
 ) -> list[MeasureResponse]:
     """Pre for every wave 1 nominee; post for most who trained (a few never returned it)."""
-    rng, cohort = world.rng, world.wave1
+    rng = world.rng
     responses = []
     for name, person in world.people.items():
         if not (person.champion or person.withdrew):
@@ -1869,14 +1902,14 @@ def wave1_responses(
         staff = world.staff[name]
         before = rng.uniform(2.4, 3.4) if measure.higher_is_better else rng.uniform(1.6, 2.8)
         gain = rng.gauss(0.55, 0.35) if measure.higher_is_better else rng.gauss(0.45, 0.45)
-        pre_day = cohort.training_start - timedelta(days=rng.randint(2, 20))
+        pre_day = world.wave1_start - timedelta(days=rng.randint(2, 20))
         responses.append(
             measure_response(world, measure, items, points["pre"], staff, pre_day, before)
         )
         missed_post = rng.random() < 0.2 and not person.login
         if person.champion and not missed_post:
             after = before + gain if measure.higher_is_better else before - gain
-            post_day = cohort.training_end + timedelta(days=42 + rng.randint(0, 25))
+            post_day = world.wave1_end + timedelta(days=42 + rng.randint(0, 25))
             responses.append(
                 measure_response(world, measure, items, points["post"], staff, post_day, after)
             )
@@ -1993,9 +2026,20 @@ def create_fidelity(world: World) -> None:
                 FidelityRating(check_record=check, item=item, rating=score)
                 for item, score in zip(items, scores, strict=True)
             ]
+    ask_for_support_in_latest_team_check(world, checks)
     FidelityCheck.objects.bulk_create(checks)  # sets the pks the ratings point at
     FidelityRating.objects.bulk_create(ratings)
     create_support_actions(world, [check for check in checks if check.support_wanted])
+    world.fidelity_checks = checks
+
+
+def ask_for_support_in_latest_team_check(world: World, checks: list[FidelityCheck]) -> None:
+    """The demo line manager's team's latest check asks for support, so an action is open."""
+    line_manager = world.staff_by_login[LINE_MANAGER_LOGIN]
+    team = [check for check in checks if check.staff.line_manager_id == line_manager.pk]
+    latest = max(team, key=lambda check: check.done_on)
+    latest.support_wanted = True
+    latest.got_in_the_way = latest.got_in_the_way or GOT_IN_THE_WAY[0]
 
 
 def champion_checks(
@@ -2003,9 +2047,9 @@ def champion_checks(
 ) -> list[tuple[FidelityCheck, list[int]]]:
     """A check every six to eight weeks since training, rotating self, supervision, peer."""
     rng, person = world.rng, world.people[staff.full_name]
-    first = world.wave1.training_end + timedelta(days=rng.randint(10, 24))
+    first = world.wave1_end + timedelta(days=rng.randint(10, 24))
     days = cadence_dates(rng, first, world.today, lambda day: 49, (-7, 7))
-    level, step = (3.2, -0.35) if person.drifting else (rng.uniform(2.1, 2.9), 0.15)
+    level, step = (3.3, -0.4) if person.drifting else (rng.uniform(2.4, 3.0), 0.15)
     kinds = [FidelityCheck.Kind.SELF, FidelityCheck.Kind.SUPERVISION, FidelityCheck.Kind.PEER]
     checks = []
     for number, day in enumerate(days):
@@ -2022,10 +2066,10 @@ def champion_checks(
             staff=staff,
             kind=kind,
             completed_by=check_author(staff, kind),
-            done_on=weekday_on_or_before(day),
+            done_on=working_day(day, world.today),
             went_well=rng.choice(WENT_WELL),
             got_in_the_way=rng.choice(GOT_IN_THE_WAY),
-            support_wanted=mean < 2.5 or rng.random() < 0.08,
+            support_wanted=mean < 2.3 or rng.random() < 0.1,
             mean_rating=mean,
         )
         checks.append((check, scores))
@@ -2041,14 +2085,14 @@ def check_author(staff: StaffMember, kind: str) -> User | None:
 
 
 def create_support_actions(world: World, checks: list[FidelityCheck]) -> None:
-    """An action for the line manager per request for support.
+    """An action for the line manager per request for support, due four weeks on.
 
     Actions due in the future are open; of those already due, the most recent is left
     overdue and the rest were done.
     """
     actions, overdue_left = [], False
     for index, check in enumerate(sorted(checks, key=lambda c: c.done_on, reverse=True)):
-        due = check.done_on + timedelta(days=21)
+        due = check.done_on + timedelta(days=28)
         done_on = None
         if due < world.today:
             if overdue_left:
@@ -2074,45 +2118,96 @@ def create_support_actions(world: World, checks: list[FidelityCheck]) -> None:
 
 
 def create_reminders(world: World) -> None:
+    """A few reminders for the demo practitioner and line manager, true to their records."""
     practitioner = world.staff_by_login[PRACTITIONER_LOGIN]
     line_manager = world.staff_by_login[LINE_MANAGER_LOGIN]
+    practitioner_user = world.users[PRACTITIONER_LOGIN]
+    line_manager_user = world.users[LINE_MANAGER_LOGIN]
     reports = [s for s in world.staff.values() if s.line_manager_id == line_manager.pk]
-    most_overdue = min(reports, key=lambda s: world.last_line_management[s.full_name])
-    reminders = [
-        supervision_reminder(world, practitioner, practitioner.user),
-        reminder(
-            world,
-            practitioner.user,
-            Reminder.Kind.FIDELITY_DUE,
-            f"fidelity:{practitioner.pk}",
-            world.today + timedelta(days=6),
-            "Your next fidelity reflection is due. It takes about three minutes.",
-            hours_ago=3,
-        ),
-        reminder(
-            world,
-            practitioner.user,
-            Reminder.Kind.CPD_BEHIND,
-            f"cpd:{practitioner.pk}",
-            registration_year_end(world.today),
-            "You are behind pace on CPD hours for this registration year.",
-            hours_ago=50,
-            emailed=True,
-            dismissed=True,
-        ),
-        supervision_reminder(world, most_overdue, line_manager.user),
-        reminder(
-            world,
-            line_manager.user,
-            Reminder.Kind.COACHING_DUE,
-            f"coaching:{line_manager.pk}",
-            world.today + timedelta(days=4),
-            "Your coaching session with your service manager is due this week.",
-            hours_ago=5,
-            emailed=True,
-        ),
-    ]
-    Reminder.objects.bulk_create(reminders)
+    line_management = SupervisionType.LINE_MANAGEMENT
+    most_overdue = min(reports, key=lambda s: next_due(world, s, line_management))
+    practitioner_next = min(
+        (line_management, SupervisionType.REFLECTIVE),
+        key=lambda kind: next_due(world, practitioner, kind),
+    )
+    Reminder.objects.bulk_create(
+        [
+            supervision_reminder(world, practitioner, practitioner_next, practitioner_user),
+            fidelity_reminder(world, practitioner, practitioner_user),
+            cpd_reminder(world, practitioner, practitioner_user),
+            supervision_reminder(world, most_overdue, line_management, line_manager_user),
+            supervision_reminder(world, line_manager, SupervisionType.COACHING, line_manager_user),
+        ]
+    )
+
+
+def next_due(world: World, staff: StaffMember, kind: str) -> date:
+    """When a supervision type is next due: the last session plus the cadence interval."""
+    last = world.last_session[staff.full_name, kind]
+    if kind == SupervisionType.LINE_MANAGEMENT:
+        return last + timedelta(days=line_management_interval(staff)(last))
+    return last + timedelta(days=42)  # reflective and coaching: every six weeks
+
+
+def supervision_reminder(world: World, staff: StaffMember, kind: str, recipient: User) -> Reminder:
+    due = next_due(world, staff, kind)
+    overdue = due < world.today
+    whose = "Your" if staff.user_id == recipient.pk else f"{staff.full_name}'s"
+    what = (
+        "coaching"
+        if kind == SupervisionType.COACHING
+        else f"{SupervisionType(kind).label.lower()} supervision"
+    )
+    if kind == SupervisionType.COACHING:
+        reminder_kind = Reminder.Kind.COACHING_DUE
+    elif overdue:
+        reminder_kind = Reminder.Kind.SUPERVISION_OVERDUE
+    else:
+        reminder_kind = Reminder.Kind.SUPERVISION_DUE
+    verb = "was due on" if overdue else "is due by"
+    return reminder(
+        recipient,
+        reminder_kind,
+        f"supervision:{kind}:{staff.pk}",
+        due,
+        f"{whose} {what} {verb} {due:%d/%m/%Y}.",
+        created=world.now - timedelta(hours=2),
+        emailed=True,
+    )
+
+
+def fidelity_reminder(world: World, staff: StaffMember, recipient: User) -> Reminder:
+    """The reminder that came before the practitioner's latest fidelity reflection."""
+    latest = max(
+        (check for check in world.fidelity_checks if check.staff == staff),
+        key=lambda check: check.done_on,
+    )
+    return reminder(
+        recipient,
+        Reminder.Kind.FIDELITY_DUE,
+        f"fidelity:{staff.pk}",
+        latest.done_on,
+        "Your next fidelity reflection is due. It takes about three minutes.",
+        created=world.at(latest.done_on - timedelta(days=3), 7),
+        emailed=True,
+        dismissed=True,
+    )
+
+
+def cpd_reminder(world: World, staff: StaffMember, recipient: User) -> Reminder:
+    year_end = registration_year_end(world.today)
+    year_start = date(year_end.year - 1, 12, 1)
+    hours = sum(a.hours for a in world.cpd if a.staff == staff and a.done_on >= year_start)
+    return reminder(
+        recipient,
+        Reminder.Kind.CPD_BEHIND,
+        f"cpd:{staff.pk}",
+        year_end,
+        f"You have logged {hours:g} of {CPD_HOURS_PER_YEAR} CPD hours this registration "
+        f"year, which ends on {year_end:%d/%m/%Y}.",
+        created=world.now - timedelta(hours=26),
+        emailed=True,
+    )
 
 
 def registration_year_end(today: date) -> date:
@@ -2120,41 +2215,16 @@ def registration_year_end(today: date) -> date:
     return date(today.year if today.month < 12 else today.year + 1, 11, 30)
 
 
-def supervision_reminder(world: World, staff: StaffMember, recipient: User) -> Reminder:
-    """Line management due (or overdue) thirty days after the last session."""
-    due = world.last_line_management[staff.full_name] + timedelta(days=30)
-    overdue = due < world.today
-    whose = "Your" if staff.user_id == recipient.pk else f"{staff.full_name}'s"
-    message = (
-        f"{whose} line management supervision was due on {due:%d/%m/%Y}."
-        if overdue
-        else f"{whose} line management supervision is due by {due:%d/%m/%Y}."
-    )
-    kind = Reminder.Kind.SUPERVISION_OVERDUE if overdue else Reminder.Kind.SUPERVISION_DUE
-    return reminder(
-        world,
-        recipient,
-        kind,
-        f"supervision:line_management:{staff.pk}",
-        due,
-        message,
-        hours_ago=2,
-        emailed=True,
-    )
-
-
 def reminder(
-    world: World,
     recipient: User,
     kind: str,
     item_key: str,
     due: date,
     message: str,
-    hours_ago: int,
+    created: datetime,
     emailed: bool = False,
     dismissed: bool = False,
 ) -> Reminder:
-    created = world.now - timedelta(hours=hours_ago)
     return Reminder(
         recipient=recipient,
         kind=kind,
