@@ -13,6 +13,8 @@ from commissioning.models import Resource, SupervisionType
 
 
 class SupervisionSession(models.Model):
+    # A supervisor's staff record is protected: sessions must always say who supervised
+    # (staff leave by becoming inactive, not by being deleted).
     class Concern(models.TextChoices):
         NONE = "none", "None"
         LOW = "low", "Low"
@@ -24,7 +26,7 @@ class SupervisionSession(models.Model):
     )
     supervisor = models.ForeignKey(
         StaffMember,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="supervision_given",
