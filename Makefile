@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEV := DEBUG=true
 
-.PHONY: run install install-dev services browser test lint typecheck format migrations-check worker beat
+.PHONY: run install install-dev services browser test lint typecheck format migrations-check lock audit worker beat
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,8 +52,21 @@ typecheck: install-dev
 migrations-check: install-dev
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
+## Pin every package in the virtualenv, runtime and test tools alike, in requirements.lock.
+lock: install-dev
+	@printf '%s\n' \
+		'# Every package in .venv, pinned: the versions the suite ran against.' \
+		'# Regenerate with `make lock` after changing pyproject.toml; `make audit` checks it.' \
+		> requirements.lock
+	$(PY) -m pip freeze --exclude-editable >> requirements.lock
+
+## Known vulnerabilities in the locked versions, from PyPI's advisory data (needs pypi.org).
+## Every pin is exact and the file is complete, so nothing is resolved or installed.
+audit: install-dev
+	@PIP_AUDIT=$(VENV)/bin/pip-audit bash scripts/audit.sh
+
 ## The whole suite against the local PostgreSQL and Redis, with real Chromium.
-test: install-dev services browser lint typecheck migrations-check
+test: install-dev services browser lint audit typecheck migrations-check
 	$(PY) -m pytest
 
 worker: install

@@ -1,5 +1,6 @@
 """The workforce, champion screening, cohorts in waves, and training completion."""
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -209,3 +210,9 @@ class TrainingCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff}: {self.get_course_display()} ({self.completed_on:%d/%m/%Y})"
+
+
+# Audit trail (django-auditlog): screening and who is in which cohort.
+auditlog.register(Screening)
+auditlog.register(ScreeningRating)
+auditlog.register(Membership, exclude_fields=["updated"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -425,3 +426,9 @@ class Resource(models.Model):
 
     def is_outdated(self, on: date | None = None) -> bool:
         return self.review_by < (on or timezone.localdate())
+
+
+# Audit trail (django-auditlog): agreements and their sign-offs, standards and cadence.
+auditlog.register(Agreement, m2m_fields={"pressure_tags"})
+auditlog.register(Standards)
+auditlog.register(CadenceRule)

@@ -1,5 +1,6 @@
 """Light-touch fidelity reflections, and the support actions they lead to."""
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -135,3 +136,7 @@ class SupportAction(models.Model):
 
     def __str__(self) -> str:
         return f"Support for {self.staff}: {self.description[:50]}"
+
+
+# Audit trail (django-auditlog): the support that follows a fidelity check.
+auditlog.register(SupportAction)

@@ -84,7 +84,12 @@ def test_hostile_input_never_breaks_a_form(client, world, page, settings_overrid
     @settings(
         max_examples=20,
         deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+        ],
     )
     @given(st.fixed_dictionaries(fields))
     def check(values):

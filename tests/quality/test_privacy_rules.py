@@ -1,4 +1,4 @@
-"""The 'visible to this user' querysets that every view starts from (DESIGN §3)."""
+"""DESIGN.md §3, one named test per privacy rule, on the querysets every view starts from."""
 
 from cohorts.queries import staff_visible_to
 from commissioning.queries import programmes_visible_to, services_visible_to
