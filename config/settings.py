@@ -163,6 +163,9 @@ WHITENOISE_MANIFEST_STRICT = False
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Django 6 will assume https for scheme-less URLs; opt in now (resource links).
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
