@@ -8,7 +8,9 @@ class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label="Email address",
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+        # No autofocus: it would skip the heading, the instructions and the skip link, and
+        # start screen-reader users part-way down the page.
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
     )
     error_messages = {
         "invalid_login": (
