@@ -9,6 +9,7 @@ from .models import (
     Membership,
     Screening,
     ScreeningRating,
+    StaffImport,
     StaffMember,
     TrainingCompletion,
 )
@@ -208,3 +209,33 @@ class TrainingCompletionAdmin(admin.ModelAdmin):
     @admin.display(description="Role", ordering="staff__role")
     def role(self, obj):
         return obj.staff.get_role_display()
+
+
+# --- Staff imports -------------------------------------------------------------------------------
+
+
+@admin.register(StaffImport)
+class StaffImportAdmin(admin.ModelAdmin):
+    """A record of who imported staff lists and what changed. The file itself is kept only
+    until it is applied, so it is never shown here."""
+
+    list_display = [
+        "file_name",
+        "uploaded_by",
+        "uploaded_at",
+        "applied_at",
+        "created_count",
+        "updated_count",
+    ]
+    list_select_related = ["uploaded_by"]
+    list_filter = ["applied_at"]
+    search_fields = ["file_name", "uploaded_by__username"]
+    date_hierarchy = "uploaded_at"
+    fields = list_display
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

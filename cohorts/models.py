@@ -83,6 +83,9 @@ class Screening(models.Model):
         default=False, help_text="Already practising this way without the label."
     )
     total_score = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The practitioner's own words on the screening: selection is mutual.
+    practitioner_reflection = models.TextField(blank=True)
+    reflected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-screened_on"]
@@ -212,7 +215,34 @@ class TrainingCompletion(models.Model):
         return f"{self.staff}: {self.get_course_display()} ({self.completed_on:%d/%m/%Y})"
 
 
-# Audit trail (django-auditlog): screening and who is in which cohort.
+class StaffImport(models.Model):
+    """An uploaded HR export, held between its preview and its confirmation.
+
+    The file itself is kept only until it is applied (or replaced by another upload), so
+    nothing is written to the workforce until the person who uploaded it confirms.
+    """
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_imports"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField(blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.uploaded_at:%d/%m/%Y %H:%M})"
+
+
+# Audit trail (django-auditlog): screening, who is in which cohort, and workforce imports.
 auditlog.register(Screening)
 auditlog.register(ScreeningRating)
 auditlog.register(Membership, exclude_fields=["updated"])
+auditlog.register(Cohort)
+auditlog.register(StaffMember)
+auditlog.register(StaffImport, exclude_fields=["content"])

@@ -7,9 +7,12 @@ from django.utils import timezone
 
 from .models import (
     Agreement,
+    AgreementComment,
     CadenceRule,
     CommissionerMembership,
+    Invitation,
     Milestone,
+    MilestoneTemplate,
     Organisation,
     Participation,
     PressureTag,
@@ -233,11 +236,12 @@ class AgreementAdmin(admin.ModelAdmin):
         "pressure_tags",
         "commissioner_signed_by",
         "service_manager_signed_by",
+        "submitted_by",
     ]
-    readonly_fields = ["created"]
+    readonly_fields = ["created", "revision"]
     date_hierarchy = "created"
     fieldsets = [
-        (None, {"fields": ["participation", "version", "status", "created"]}),
+        (None, {"fields": ["participation", "version", "status", "created", "revision"]}),
         (
             "Workforce snapshot",
             {
@@ -267,10 +271,18 @@ class AgreementAdmin(admin.ModelAdmin):
                 "fields": [
                     ("commissioner_signed_by", "commissioner_signed_at"),
                     ("service_manager_signed_by", "service_manager_signed_at"),
+                    ("submitted_by", "submitted_at"),
                 ]
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        # A change made here is a change like any other: pages opened before it must not
+        # sign or overwrite it unawares (commissioning.services checks the revision).
+        if change:
+            obj.revision += 1
+        super().save_model(request, obj, form, change)
 
     def get_readonly_fields(self, request, obj=None):
         # A version that a later one has replaced stays exactly as it was agreed.
@@ -284,6 +296,62 @@ class AgreementAdmin(admin.ModelAdmin):
     @admin.display(description="Signed by both", boolean=True)
     def signed_by_both(self, obj):
         return bool(obj.commissioner_signed_at and obj.service_manager_signed_at)
+
+
+@admin.register(AgreementComment)
+class AgreementCommentAdmin(admin.ModelAdmin):
+    list_display = ["agreement", "author", "sends_back", "created"]
+    list_select_related = [
+        "agreement__participation__programme",
+        "agreement__participation__service",
+        "author",
+    ]
+    list_filter = ["sends_back", "agreement__participation__programme"]
+    search_fields = ["text", "agreement__participation__service__name"]
+    autocomplete_fields = ["agreement", "author"]
+    date_hierarchy = "created"
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations can be looked at and withdrawn (deleted) here; they are sent from the
+    programme's pages, because only there is the token made and emailed."""
+
+    list_display = ["email", "service", "programme", "invited_by", "created", "state"]
+    list_select_related = [
+        "participation__programme",
+        "participation__service",
+        "invited_by",
+    ]
+    list_filter = ["participation__programme"]
+    search_fields = ["email", "participation__service__name"]
+    readonly_fields = [
+        "participation",
+        "email",
+        "invited_by",
+        "created",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+    ]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Service", ordering="participation__service__name")
+    def service(self, obj):
+        return obj.participation.service.name
+
+    @admin.display(description="Programme", ordering="participation__programme__name")
+    def programme(self, obj):
+        return obj.participation.programme
+
+    @admin.display(description="State")
+    def state(self, obj):
+        if obj.accepted_at:
+            return "Accepted"
+        return "Expired" if obj.is_expired() else "Waiting"
 
 
 @admin.register(PressureTag)
@@ -327,6 +395,19 @@ class StageRecordAdmin(admin.ModelAdmin):
         return (end - obj.started_on).days
 
 
+@admin.register(MilestoneTemplate)
+class MilestoneTemplateAdmin(admin.ModelAdmin):
+    """The programme's checklist; commissioners edit it on the programme's milestones page,
+    which also keeps services' checklists in step."""
+
+    list_display = ["title", "stage", "position", "programme"]
+    list_select_related = ["programme"]
+    list_filter = ["stage", "programme"]
+    search_fields = ["title", "programme__name"]
+    autocomplete_fields = ["programme"]
+    ordering = ["programme", "stage", "position"]
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(admin.ModelAdmin):
     list_display = ["title", "stage", "service", "programme", "due_on", "completed_on", "done"]
@@ -337,7 +418,7 @@ class MilestoneAdmin(admin.ModelAdmin):
         "participation__programme",
     ]
     search_fields = ["title", "participation__service__name", "participation__programme__name"]
-    autocomplete_fields = ["participation"]
+    autocomplete_fields = ["participation", "template"]
     date_hierarchy = "due_on"
 
     @admin.display(description="Service", ordering="participation__service__name")

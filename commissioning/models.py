@@ -6,6 +6,7 @@ from datetime import date
 
 from auditlog.registry import auditlog
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -141,6 +142,19 @@ class Participation(models.Model):
         return f"{self.service.name} in {self.programme}"
 
 
+def _count_validators(what: str, most: int) -> list:
+    """Validators for a count, with messages that say what was wrong in plain words."""
+    return [
+        MinValueValidator(0, message=f"{what} cannot be negative."),
+        MaxValueValidator(most, message=f"{what} must be {most:,} or less."),
+    ]
+
+
+def _percentage_validators(what: str) -> list:
+    message = f"{what} is a percentage: give a number from 0 to 100."
+    return [MinValueValidator(0, message=message), MaxValueValidator(100, message=message)]
+
+
 class Agreement(models.Model):
     """One version of the co-commissioning agreement for a programme × service.
 
@@ -159,22 +173,28 @@ class Agreement(models.Model):
     version = models.PositiveIntegerField(default=1)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     # Workforce snapshot
-    headcount = models.PositiveIntegerField(null=True, blank=True)
-    vacancies = models.PositiveIntegerField(null=True, blank=True)
+    headcount = models.PositiveIntegerField(
+        null=True, blank=True, validators=_count_validators("Headcount", 100_000)
+    )
+    vacancies = models.PositiveIntegerField(
+        null=True, blank=True, validators=_count_validators("Vacancies", 100_000)
+    )
     agency_share_percent = models.DecimalField(
         max_digits=5,
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        validators=_percentage_validators("Agency share"),
     )
-    typical_caseload = models.PositiveIntegerField(null=True, blank=True)
+    typical_caseload = models.PositiveIntegerField(
+        null=True, blank=True, validators=_count_validators("Typical caseload", 1_000)
+    )
     turnover_percent = models.DecimalField(
         max_digits=5,
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        validators=_percentage_validators("Staff turnover"),
         help_text="Staff turnover over the last 12 months.",
     )
     # Pressures and constraints
@@ -183,9 +203,15 @@ class Agreement(models.Model):
         "PressureTag", blank=True, related_name="agreements"
     )
     # Agreed expectations
-    protected_supervision_minutes_per_month = models.PositiveIntegerField(null=True, blank=True)
-    cpd_release_hours_per_year = models.PositiveIntegerField(null=True, blank=True)
-    cohort_places_per_wave = models.PositiveIntegerField(null=True, blank=True)
+    protected_supervision_minutes_per_month = models.PositiveIntegerField(
+        null=True, blank=True, validators=_count_validators("Protected supervision time", 10_000)
+    )
+    cpd_release_hours_per_year = models.PositiveIntegerField(
+        null=True, blank=True, validators=_count_validators("CPD release", 2_000)
+    )
+    cohort_places_per_wave = models.PositiveIntegerField(
+        null=True, blank=True, validators=_count_validators("Cohort places", 1_000)
+    )
     # Shared ownership: one sign-off from each side.
     commissioner_signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -203,7 +229,18 @@ class Agreement(models.Model):
         related_name="+",
     )
     service_manager_signed_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now)
+    # Optimistic concurrency: every change adds one, and a page that changes the agreement
+    # sends back the revision it showed. A mismatch means someone else changed it meanwhile.
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["participation", "-version"]
@@ -222,6 +259,12 @@ class Agreement(models.Model):
                 name="agreement_turnover_is_a_percentage",
             ),
             models.CheckConstraint(
+                condition=Q(vacancies__isnull=True)
+                | Q(headcount__isnull=True)
+                | Q(vacancies__lte=models.F("headcount")),
+                name="agreement_vacancies_within_headcount",
+            ),
+            models.CheckConstraint(
                 condition=~Q(status="agreed")
                 | Q(
                     commissioner_signed_at__isnull=False,
@@ -235,6 +278,99 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"Agreement v{self.version}: {self.participation}"
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.headcount is not None
+            and self.vacancies is not None
+            and self.vacancies > self.headcount
+        ):
+            raise ValidationError(
+                {"vacancies": "Vacancies cannot be more than the headcount (which includes them)."}
+            )
+
+    @property
+    def is_signed_by_both(self) -> bool:
+        return bool(self.commissioner_signed_at and self.service_manager_signed_at)
+
+    @property
+    def agreed_at(self):
+        """When the second signature made it agreed (None until both have signed)."""
+        if self.commissioner_signed_at and self.service_manager_signed_at:
+            return max(self.commissioner_signed_at, self.service_manager_signed_at)
+        return None
+
+
+class AgreementComment(models.Model):
+    """A remark on one version of an agreement; a send-back is a comment with a reason."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    sends_back = models.BooleanField(
+        default=False, help_text="The commissioner sent the agreement back with this reason."
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["agreement", "created", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="agreement_comment_has_text")
+        ]
+
+    def __str__(self) -> str:
+        return f"{'Sent back' if self.sends_back else 'Comment'} on {self.agreement}"
+
+
+class Invitation(models.Model):
+    """An invitation for someone to manage a service taking part in a programme.
+
+    Only a hash of the token is stored: the link in the email is the only copy of the
+    token itself, so a leaked database cannot be used to accept invitations.
+    """
+
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created")),
+                name="invitation_expires_after_creation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to manage {self.participation.service.name}"
+
+    @property
+    def is_used(self) -> bool:
+        return self.accepted_at is not None
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
 
 
 class PressureTag(models.Model):
@@ -276,11 +412,44 @@ class StageRecord(models.Model):
         return f"{self.get_stage_display()} – {self.participation.service.name}"
 
 
+class MilestoneTemplate(models.Model):
+    """One item of a programme's milestone checklist for a stage.
+
+    Each service taking part gets its own copy (a Milestone) to tick off; changing the
+    template changes the copies that are still open (commissioning.services).
+    """
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="milestone_templates"
+    )
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    title = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["programme", "stage", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "stage", "title"], name="unique_milestone_template_title"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_stage_display()})"
+
+
 class Milestone(models.Model):
     """A dated activity within a stage (scored like the Stages of Implementation Completion)."""
 
     participation = models.ForeignKey(
         Participation, on_delete=models.CASCADE, related_name="milestones"
+    )
+    template = models.ForeignKey(
+        MilestoneTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
     )
     stage = models.CharField(max_length=20, choices=Stage.choices)
     title = models.CharField(max_length=200)
@@ -429,6 +598,16 @@ class Resource(models.Model):
 
 
 # Audit trail (django-auditlog): agreements and their sign-offs, standards and cadence.
-auditlog.register(Agreement, m2m_fields={"pressure_tags"})
+auditlog.register(Agreement, m2m_fields={"pressure_tags"}, exclude_fields=["revision"])
 auditlog.register(Standards)
 auditlog.register(CadenceRule)
+# ...and the rest of co-commissioning: comments and send-backs, who was invited and who
+# became a service's manager, programme set-up, stage moves and milestone checklists.
+auditlog.register(AgreementComment)
+auditlog.register(Invitation, exclude_fields=["token_hash"])
+auditlog.register(Programme, m2m_fields={"lead_commissioners"})
+auditlog.register(Service, m2m_fields={"managers"})
+auditlog.register(Participation)
+auditlog.register(StageRecord)
+auditlog.register(MilestoneTemplate)
+auditlog.register(Milestone)

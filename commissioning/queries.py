@@ -1,24 +1,49 @@
 """Reads for commissioning: what each user may see, and the figures pages share."""
 
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
     Case,
+    Count,
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
     When,
 )
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from cohorts.models import Membership, StaffMember
 from core.queries import count_of
 from core.roles import roles_for
 
-from .models import Agreement, Milestone, Participation, Programme, Service
+from .models import (
+    STAGE_ORDER,
+    Agreement,
+    AgreementComment,
+    Invitation,
+    Milestone,
+    MilestoneTemplate,
+    Organisation,
+    Participation,
+    Programme,
+    Service,
+    Stage,
+    StageRecord,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -129,3 +154,392 @@ def programmes_overview(user: AnyUser) -> list[tuple[Programme, list[Participati
 
 def status_label(status: str | None) -> str:
     return dict(Agreement.Status.choices).get(status or "", "Not started")
+
+
+# --- Who may do what -----------------------------------------------------------------------------
+# Seeing is decided by the *_visible_to querysets above; these say who may change what
+# they can see. Views answer 403 when someone may see a thing but not change it.
+
+
+def commissions(user: AnyUser, programme: Programme) -> bool:
+    """A commissioner of the programme's commissioning body (not merely an admin)."""
+    return programme.commissioning_organisation_id in roles_for(user).commissioner_org_ids
+
+
+def manages(user: AnyUser, service_id: int) -> bool:
+    """One of the service's managers (not merely an admin)."""
+    return service_id in roles_for(user).managed_service_ids
+
+
+def may_set_up_programme(user: AnyUser, programme: Programme) -> bool:
+    """Programme details, services, invitations and milestone checklists: its commissioners
+    (and admins, who look after the system)."""
+    return roles_for(user).is_admin or commissions(user, programme)
+
+
+def may_edit_agreement(user: AnyUser, participation: Participation) -> bool:
+    """The service's managers write the agreement; commissioners comment, send back, sign."""
+    return roles_for(user).is_admin or manages(user, participation.service_id)
+
+
+def may_send_back_agreement(user: AnyUser, participation: Participation) -> bool:
+    return roles_for(user).is_admin or commissions(user, participation.programme)
+
+
+def sides_user_may_sign(user: AnyUser, participation: Participation) -> list[str]:
+    """ "commissioner" and/or "service_manager": the sides this person may sign for.
+
+    Signing is personal, so admins sign for neither side unless they hold the role.
+    """
+    sides = []
+    if commissions(user, participation.programme):
+        sides.append("commissioner")
+    if manages(user, participation.service_id):
+        sides.append("service_manager")
+    return sides
+
+
+def may_track_implementation(user: AnyUser, participation: Participation) -> bool:
+    """Stage moves and milestone checklists: the service's managers and its commissioners."""
+    roles = roles_for(user)
+    return (
+        roles.is_admin
+        or commissions(user, participation.programme)
+        or manages(user, participation.service_id)
+    )
+
+
+def commissioner_organisations_of(user: AnyUser) -> QuerySet[Organisation]:
+    """The commissioning bodies this user may set up programmes for."""
+    return Organisation.objects.filter(
+        id__in=roles_for(user).commissioner_org_ids, kind=Organisation.Kind.COMMISSIONER
+    )
+
+
+def commissioners_of(organisation_ids: Iterable[int]) -> QuerySet[User]:
+    """People who commission for these organisations: the choices for lead commissioner."""
+    return (
+        User.objects.filter(
+            is_active=True, commissioner_memberships__organisation_id__in=list(organisation_ids)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def provider_services() -> QuerySet[Service]:
+    """Services of provider organisations, to add to a programme (names only)."""
+    return Service.objects.filter(organisation__kind=Organisation.Kind.PROVIDER).select_related(
+        "organisation"
+    )
+
+
+def provider_organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=Organisation.Kind.PROVIDER)
+
+
+# --- One service in one programme ----------------------------------------------------------------
+
+
+def get_participation_for_user(user: AnyUser, pk: int) -> Participation:
+    """A service's part in a programme, if the user may see it; 404 otherwise."""
+    return get_object_or_404(
+        participations_visible_to(user).select_related(
+            "programme__commissioning_organisation", "service__organisation"
+        ),
+        pk=pk,
+    )
+
+
+def participation_managers(participation: Participation) -> list[User]:
+    return list(participation.service.managers.order_by("first_name", "last_name", "username"))
+
+
+def invitations_for(participation: Participation) -> QuerySet[Invitation]:
+    return participation.invitations.select_related("invited_by", "accepted_by").order_by(
+        "-created"
+    )
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation a link's token belongs to, or None. Tokens are stored hashed."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related(
+            "participation__service__organisation",
+            "participation__programme__commissioning_organisation",
+            "invited_by",
+        )
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def account_exists(email: str) -> bool:
+    """Whether someone can already sign in with this email address."""
+    return User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- Agreements ----------------------------------------------------------------------------------
+
+
+def agreement_versions(participation: Participation) -> list[Agreement]:
+    """Every version of the participation's agreement, newest first, with who signed."""
+    return list(
+        participation.agreements.select_related(
+            "commissioner_signed_by", "service_manager_signed_by", "submitted_by"
+        )
+        .prefetch_related("pressure_tags")
+        .order_by("-version")
+    )
+
+
+def pick_version(versions: list[Agreement], version: int | None) -> Agreement | None:
+    """The requested version from ``agreement_versions`` (the latest when None); 404 for a
+    version that does not exist."""
+    if not versions:
+        if version is not None:
+            raise Http404("There is no such version.")
+        return None
+    if version is None:
+        return versions[0]
+    for agreement in versions:
+        if agreement.version == version:
+            return agreement
+    raise Http404("There is no such version.")
+
+
+def latest_agreement(participation: Participation) -> Agreement | None:
+    return (
+        participation.agreements.select_related(
+            "commissioner_signed_by", "service_manager_signed_by"
+        )
+        .prefetch_related("pressure_tags")
+        .order_by("-version")
+        .first()
+    )
+
+
+def agreement_comments(agreements: Iterable[Agreement]) -> dict[int, list[AgreementComment]]:
+    """Comments on each of these agreement versions, oldest first, in one query."""
+    by_agreement: dict[int, list[AgreementComment]] = {a.pk: [] for a in agreements}
+    for comment in AgreementComment.objects.filter(
+        agreement_id__in=list(by_agreement)
+    ).select_related("author"):
+        by_agreement[comment.agreement_id].append(comment)
+    return by_agreement
+
+
+def latest_send_back(comments: list[AgreementComment]) -> AgreementComment | None:
+    sent_back = [c for c in comments if c.sends_back]
+    return sent_back[-1] if sent_back else None
+
+
+@dataclass(frozen=True)
+class AgreementField:
+    name: str
+    label: str
+    section: str
+    unit: str = ""
+
+
+AGREEMENT_SECTIONS = ("Workforce snapshot", "Pressures and constraints", "Expectations")
+AGREEMENT_FIELDS = (
+    AgreementField("headcount", "Headcount", AGREEMENT_SECTIONS[0], "people"),
+    AgreementField("vacancies", "Vacancies", AGREEMENT_SECTIONS[0], "posts"),
+    AgreementField("agency_share_percent", "Agency share", AGREEMENT_SECTIONS[0], "%"),
+    AgreementField(
+        "typical_caseload", "Typical caseload", AGREEMENT_SECTIONS[0], "children or families"
+    ),
+    AgreementField(
+        "turnover_percent", "Staff turnover (last 12 months)", AGREEMENT_SECTIONS[0], "%"
+    ),
+    AgreementField("pressure_tags", "Pressures", AGREEMENT_SECTIONS[1]),
+    AgreementField("pressures", "What the pressures mean here", AGREEMENT_SECTIONS[1]),
+    AgreementField(
+        "protected_supervision_minutes_per_month",
+        "Protected supervision time",
+        AGREEMENT_SECTIONS[2],
+        "minutes a month per practitioner",
+    ),
+    AgreementField(
+        "cpd_release_hours_per_year", "CPD release", AGREEMENT_SECTIONS[2], "hours a year each"
+    ),
+    AgreementField(
+        "cohort_places_per_wave", "Cohort places", AGREEMENT_SECTIONS[2], "places in each wave"
+    ),
+)
+NOT_GIVEN = "Not given"
+
+
+def agreement_value(agreement: Agreement, field: AgreementField) -> str:
+    """One field of an agreement as people read it ("12.5%", "90 minutes a month…")."""
+    if field.name == "pressure_tags":
+        names = [tag.name for tag in agreement.pressure_tags.all()]
+        return ", ".join(sorted(names)) if names else "None chosen"
+    value = getattr(agreement, field.name)
+    if value is None or value == "":
+        return NOT_GIVEN
+    if isinstance(value, Decimal):
+        value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    if field.unit == "%":
+        return f"{value}%"
+    return f"{value} {field.unit}".strip()
+
+
+def agreement_sections(agreement: Agreement) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The agreement's content, section by section: (section, [(label, value), …])."""
+    return [
+        (
+            section,
+            [
+                (f.label, agreement_value(agreement, f))
+                for f in AGREEMENT_FIELDS
+                if f.section == section
+            ],
+        )
+        for section in AGREEMENT_SECTIONS
+    ]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    section: str
+    label: str
+    before: str
+    after: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def agreement_changes(before: Agreement, after: Agreement) -> list[FieldChange]:
+    """Field by field, what one version says against another (for the difference view)."""
+    return [
+        FieldChange(f.section, f.label, agreement_value(before, f), agreement_value(after, f))
+        for f in AGREEMENT_FIELDS
+    ]
+
+
+# --- Implementation stages and milestones --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageProgress:
+    """One stage for one service: when it ran, how long it took, what share of its
+    milestones are done (duration and proportion, as the Stages of Implementation
+    Completion score them)."""
+
+    stage: str
+    label: str
+    state: str  # "done", "current" or "future"
+    started_on: date | None
+    completed_on: date | None
+    days: int | None  # so far, for the current stage
+    milestones_total: int
+    milestones_done: int
+
+    @property
+    def percent(self) -> int | None:
+        if not self.milestones_total:
+            return None
+        return self.milestones_done * 100 // self.milestones_total
+
+
+def stage_progress(
+    participations: Iterable[Participation], today: date | None = None
+) -> dict[int, list[StageProgress]]:
+    """For each participation, its five stages in order: two queries however many."""
+    participations = list(participations)
+    today = today or timezone.localdate()
+    ids = [p.pk for p in participations]
+    counts = {
+        (row["participation_id"], row["stage"]): (row["total"], row["done"])
+        for row in Milestone.objects.filter(participation_id__in=ids)
+        .order_by()
+        .values("participation_id", "stage")
+        .annotate(total=Count("id"), done=Count("id", filter=Q(completed_on__isnull=False)))
+    }
+    records = {
+        (r.participation_id, r.stage): r
+        for r in StageRecord.objects.filter(participation_id__in=ids)
+    }
+    labels = dict(Stage.choices)
+    result: dict[int, list[StageProgress]] = {}
+    for participation in participations:
+        position = STAGE_ORDER.index(participation.current_stage)
+        rows = []
+        for i, stage in enumerate(STAGE_ORDER):
+            record = records.get((participation.pk, stage))
+            started = record.started_on if record else None
+            if started is None and i == position:
+                started = participation.joined_on  # a stage with no record began on joining
+            completed = record.completed_on if record else None
+            days = None
+            if started is not None and (completed is not None or i == position):
+                days = max(((completed or today) - started).days, 0)
+            total, done = counts.get((participation.pk, stage), (0, 0))
+            rows.append(
+                StageProgress(
+                    stage=stage,
+                    label=labels[stage],
+                    state="done" if i < position else "current" if i == position else "future",
+                    started_on=started,
+                    completed_on=completed,
+                    days=days,
+                    milestones_total=total,
+                    milestones_done=done,
+                )
+            )
+        result[participation.pk] = rows
+    return result
+
+
+def current_stage_of(progress: list[StageProgress]) -> StageProgress:
+    return next(row for row in progress if row.state == "current")
+
+
+def milestones_by_stage(participation: Participation) -> list[tuple[str, str, list[Milestone]]]:
+    """The participation's checklist, stage by stage: (stage, label, milestones)."""
+    milestones = list(participation.milestones.order_by("position", "pk"))
+    return [
+        (stage, label, [m for m in milestones if m.stage == stage])
+        for stage, label in Stage.choices
+    ]
+
+
+def milestone_templates_by_stage(
+    programme: Programme,
+) -> list[tuple[str, str, list[MilestoneTemplate]]]:
+    """The programme's checklist templates, stage by stage, each with how many services
+    have done it (annotated ``done_count``)."""
+    templates = list(
+        programme.milestone_templates.annotate(
+            done_count=Count("milestones", filter=Q(milestones__completed_on__isnull=False))
+        ).order_by("position", "pk")
+    )
+    return [
+        (stage, label, [t for t in templates if t.stage == stage]) for stage, label in Stage.choices
+    ]
+
+
+def get_milestone_template_for_user(user: AnyUser, pk: int) -> MilestoneTemplate:
+    return get_object_or_404(
+        MilestoneTemplate.objects.filter(programme__in=programmes_visible_to(user)).select_related(
+            "programme"
+        ),
+        pk=pk,
+    )
+
+
+def programme_participations(user: AnyUser, programme: Programme) -> QuerySet[Participation]:
+    """The programme's services this user may see, with their progress figures."""
+    return participations_with_progress(
+        participations_visible_to(user).filter(programme=programme)
+    ).prefetch_related(Prefetch("service__managers", queryset=User.objects.order_by("first_name")))

@@ -173,6 +173,9 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Launchpad <launchpad@localhost>")
+# Emails are sent from background tasks, which have no request to build links from: the
+# address people reach Launchpad at, for the links in reminder emails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: with no REDIS_URL tasks run in-process, so nothing else need be running.
 REDIS_URL = env.str("REDIS_URL", default="")

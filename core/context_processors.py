@@ -15,10 +15,17 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Programmes", reverse("commissioning:programme_list")))
     if roles.is_service_manager:
         items.append(("My service", reverse("commissioning:my_service")))
+    if roles.is_commissioner or roles.is_service_manager or roles.is_admin:
+        items.append(("Cohorts", reverse("cohorts:cohort_list")))
     if roles.is_line_manager:
         items.append(("My team", reverse("supervision:team")))
+    if roles.is_service_manager or roles.is_line_manager or roles.is_admin:
+        items.append(("Screening", reverse("cohorts:screening_list")))
     if roles.is_practitioner:
         items.append(("My practice", reverse("supervision:my_practice")))
+        items.append(("My screening", reverse("cohorts:my_screening")))
+    # Anyone can be reminded of something (commissioners: resource reviews).
+    items.append(("Notifications", reverse("supervision:notifications")))
     if roles.is_admin:
         items.append(("Admin", reverse("admin:index")))
     current = request.path

@@ -55,6 +55,7 @@ from commissioning.models import (
     Standards,
     SupervisionType,
 )
+from commissioning.services import milestone_templates_seed
 from fidelity.models import (
     FidelityCheck,
     FidelityItem,
@@ -1210,6 +1211,7 @@ def create_programme(world: World) -> None:
         end_date=world.start + timedelta(days=PROGRAMME_LENGTH_DAYS),
     )
     programme.lead_commissioners.add(world.users[COMMISSIONER_LOGIN])
+    milestone_templates_seed(programme=programme)  # its checklist: STAGE_MILESTONES and more
     world.programme = programme
     for plan in SERVICE_PLANS:
         world.participations[plan.name] = Participation.objects.create(
@@ -1234,6 +1236,10 @@ def create_stages_and_milestones(world: World) -> None:
                 )
             )
             milestones += stage_milestones(world, plan, participation, stage, started, completed)
+    # Each milestone is the programme checklist's item of the same title.
+    templates = {(t.stage, t.title): t for t in world.programme.milestone_templates.all()}
+    for milestone in milestones:
+        milestone.template = templates.get((milestone.stage, milestone.title))
     StageRecord.objects.bulk_create(records)
     Milestone.objects.bulk_create(milestones)
 

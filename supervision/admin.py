@@ -2,7 +2,13 @@
 
 from django.contrib import admin
 
-from .models import CpdActivity, Reminder, SupervisionSession
+from .models import (
+    CpdActivity,
+    NotificationPreference,
+    Reminder,
+    ReminderDigest,
+    SupervisionSession,
+)
 
 
 @admin.register(SupervisionSession)
@@ -34,7 +40,7 @@ class SupervisionSessionAdmin(admin.ModelAdmin):
         "supervisor__full_name",
         "external_supervisor",
     ]
-    autocomplete_fields = ["supervisee", "supervisor", "logged_by"]
+    autocomplete_fields = ["supervisee", "supervisor", "logged_by", "affirmed_by"]
     readonly_fields = ["logged_at"]
     date_hierarchy = "held_on"
     fieldsets = [
@@ -62,7 +68,7 @@ class SupervisionSessionAdmin(admin.ModelAdmin):
                 "fields": ["notes"],
             },
         ),
-        ("Record", {"fields": ["logged_by", "logged_at", "affirmed_at"]}),
+        ("Record", {"fields": ["logged_by", "logged_at", "affirmed_at", "affirmed_by"]}),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -119,6 +125,7 @@ class ReminderAdmin(admin.ModelAdmin):
         "message",
     ]
     autocomplete_fields = ["recipient"]
+    raw_id_fields = ["digest"]
     date_hierarchy = "created"
 
     @admin.display(description="Emailed", boolean=True, ordering="emailed_at")
@@ -128,3 +135,24 @@ class ReminderAdmin(admin.ModelAdmin):
     @admin.display(description="Dismissed", boolean=True, ordering="dismissed_at")
     def dismissed(self, obj):
         return obj.dismissed_at is not None
+
+
+@admin.register(ReminderDigest)
+class ReminderDigestAdmin(admin.ModelAdmin):
+    """The record of daily digests: one per person per day (the unique constraint)."""
+
+    list_display = ["day", "recipient", "reminder_count", "emailed_at"]
+    list_select_related = ["recipient"]
+    list_filter = [("emailed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["recipient__username", "recipient__email"]
+    autocomplete_fields = ["recipient"]
+    date_hierarchy = "day"
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "email_digest"]
+    list_select_related = ["user"]
+    list_filter = ["email_digest"]
+    search_fields = ["user__username", "user__email"]
+    autocomplete_fields = ["user"]

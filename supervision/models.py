@@ -2,11 +2,13 @@
 
 from decimal import Decimal
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from cohorts.models import StaffMember
 from commissioning.models import Resource, SupervisionType
@@ -19,7 +21,8 @@ class SupervisionSession(models.Model):
         NONE = "none", "None"
         LOW = "low", "Low"
         MODERATE = "moderate", "Moderate"
-        HIGH = "high", "High"
+        # "Significant" prompts the supervisor the same day (services.supervision_session_record).
+        HIGH = "high", "Significant"
 
     supervisee = models.ForeignKey(
         StaffMember, on_delete=models.CASCADE, related_name="supervision_received"
@@ -58,11 +61,22 @@ class SupervisionSession(models.Model):
         related_name="+",
     )
     logged_at = models.DateTimeField(default=timezone.now)
+    # The supervisor's confirmation that the session happened as logged.
     affirmed_at = models.DateTimeField(null=True, blank=True)
+    affirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-held_on", "-id"]
-        indexes = [models.Index(fields=["supervisee", "supervision_type", "-held_on"])]
+        indexes = [
+            models.Index(fields=["supervisee", "supervision_type", "-held_on"]),
+            models.Index(fields=["supervisor", "-held_on"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(minutes__gte=5, minutes__lte=480), name="session_length_plausible"
@@ -81,14 +95,21 @@ class SupervisionSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_supervision_type_display()} for {self.supervisee} "
-            f"on {self.held_on:%d/%m/%Y}"
+        # The audit trail names the session as it is saved, when held_on may still be
+        # the string it was given (e.g. "2026-11-02") rather than a date.
+        held_on = (
+            date_format(self.held_on, "d/m/Y") if hasattr(self.held_on, "day") else self.held_on
         )
+        return f"{self.get_supervision_type_display()} for {self.supervisee} on {held_on}"
 
     @property
     def supervisor_name(self) -> str:
         return self.supervisor.full_name if self.supervisor else self.external_supervisor
+
+    @property
+    def case_task_percent(self) -> int:
+        """The rest of the session: case tasks and compliance."""
+        return 100 - self.reflective_percent
 
 
 class CpdActivity(models.Model):
@@ -145,6 +166,7 @@ class Reminder(models.Model):
         MEASURE_OPEN = "measure_open", "Measure window open"
         FIDELITY_DUE = "fidelity_due", "Fidelity reflection due"
         RESOURCE_REVIEW = "resource_review", "Resource review due"
+        CONCERN = "concern", "Vicarious-trauma concern raised"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
@@ -153,18 +175,89 @@ class Reminder(models.Model):
     item_key = models.CharField(max_length=100, help_text="What the reminder is about.")
     due_period = models.CharField(max_length=20, help_text="e.g. the due date, 2026-11-30.")
     message = models.CharField(max_length=300)
+    url = models.CharField(
+        max_length=300, blank=True, help_text="Where to act on it, e.g. /my-practice/."
+    )
     created = models.DateTimeField(default=timezone.now)
+    # The daily digest that carried it (in-app and, if the person wants it, by email).
+    digest = models.ForeignKey(
+        "ReminderDigest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
     emailed_at = models.DateTimeField(null=True, blank=True)
     dismissed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created"]
+        ordering = ["-created", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "kind", "item_key", "due_period"],
                 name="reminder_once_per_period",
             )
         ]
+        indexes = [
+            # The daily digest looks only at reminders no digest or email has carried yet.
+            models.Index(
+                fields=["recipient"],
+                condition=Q(
+                    digest__isnull=True, emailed_at__isnull=True, dismissed_at__isnull=True
+                ),
+                name="reminder_pending",
+            ),
+            models.Index(fields=["recipient", "-created"], name="reminder_recipient_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.recipient} ({self.due_period})"
+
+
+class ReminderDigest(models.Model):
+    """One person's reminders for one day, shown in-app and emailed if they want it.
+
+    The unique constraint is what guarantees one digest per person per day: the digest
+    row is inserted in the same transaction that marks the reminders and sends the
+    email, so a second run, a retried task or a restarted worker cannot send another.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests"
+    )
+    day = models.DateField()
+    created = models.DateTimeField(default=timezone.now)
+    reminder_count = models.PositiveIntegerField(default=0)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty when the person has turned email off."
+    )
+
+    class Meta:
+        ordering = ["-day", "recipient"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.recipient} on {self.day:%d/%m/%Y}"
+
+
+class NotificationPreference(models.Model):
+    """How a person wants their reminders. Without a row, the defaults apply."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_digest = models.BooleanField(
+        "Email me a daily digest",
+        default=True,
+        help_text="Reminders always appear on your notifications page.",
+    )
+
+    def __str__(self) -> str:
+        return f"Notification preference of {self.user}"
+
+
+# Audit trail (django-auditlog): who logged and who confirmed each session. The private
+# notes stay out of the log: they are for the supervisee and supervisor only.
+auditlog.register(SupervisionSession, exclude_fields=["notes"])

@@ -280,3 +280,94 @@ class SupportActionFactory(factory.django.DjangoModelFactory):
     )
     description = "Shadow a colleague on a family visit."
     due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=14))
+
+
+# --- Cohorts: screening ratings, agreed places, staff imports ------------------------------------
+
+
+class ScreeningRatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.ScreeningRating"
+
+    screening = factory.SubFactory(ScreeningFactory)
+    criterion = "curiosity"
+    rating = 2
+    evidence = "Asks what a child's behaviour might be telling us."
+
+
+class AgreedAgreementFactory(AgreementFactory):
+    """An agreement signed by both sides, committing cohort places per wave."""
+
+    status = Agreement.Status.AGREED
+    cohort_places_per_wave = 3
+    commissioner_signed_by = factory.SubFactory(UserFactory)
+    commissioner_signed_at = factory.LazyFunction(timezone.now)
+    service_manager_signed_by = factory.SubFactory(UserFactory)
+    service_manager_signed_at = factory.LazyFunction(timezone.now)
+
+
+class StaffImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.StaffImport"
+
+    uploaded_by = factory.SubFactory(UserFactory)
+    file_name = "staff.csv"
+    content = b"full_name,email,job_title,service,start_date\n"
+
+
+# --- Commissioning: checklists, pressures, stage records -----------------------------------------
+
+
+class MilestoneTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commissioning.MilestoneTemplate"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    stage = Stage.EXPLORATION
+    title = factory.Sequence(lambda n: f"Checklist item {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class PressureTagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commissioning.PressureTag"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Pressure {n}")
+
+
+class StageRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commissioning.StageRecord"
+
+    participation = factory.SubFactory(ParticipationFactory)
+    stage = factory.SelfAttribute("participation.current_stage")
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+
+
+# --- Supervision: cadence rules, digests, preferences ---------------------------------------------
+
+
+class CadenceRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commissioning.CadenceRule"
+
+    standards = factory.SubFactory(StandardsFactory)
+    supervision_type = "line_management"
+    interval_days = 30
+
+
+class ReminderDigestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "supervision.ReminderDigest"
+
+    recipient = factory.SubFactory(UserFactory)
+    day = factory.LazyFunction(timezone.localdate)
+
+
+class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "supervision.NotificationPreference"
+
+    user = factory.SubFactory(UserFactory)
+    email_digest = True

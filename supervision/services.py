@@ -1,0 +1,472 @@
+"""Writes for supervision, CPD and reminders. Each refuses with a ValidationError whose
+message a person can act on (or PermissionDenied where they may see but not change), and
+changes nothing when it refuses."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from itertools import islice
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from cohorts.models import StaffMember
+from commissioning.models import Resource, SupervisionType
+
+from .models import (
+    CpdActivity,
+    NotificationPreference,
+    Reminder,
+    ReminderDigest,
+    SupervisionSession,
+)
+from .reminders import Due, everything_due
+
+logger = logging.getLogger(__name__)
+
+MIN_MINUTES, MAX_MINUTES = 5, 480
+MAX_CPD_HOURS = Decimal(200)
+
+
+# --- Supervision -------------------------------------------------------------------------------
+
+
+def supervision_session_record(
+    *,
+    supervisee: StaffMember,
+    logged_by: User,
+    supervision_type: str,
+    held_on: date,
+    minutes: int,
+    supervisor: StaffMember | None = None,
+    external_supervisor: str = "",
+    reflective_percent: int = 50,
+    wellbeing_checked: bool = False,
+    vicarious_trauma_concern: str = SupervisionSession.Concern.NONE,
+    notes: str = "",
+    today: date | None = None,
+) -> SupervisionSession:
+    """Record a supervision session a person received.
+
+    A significant vicarious-trauma concern prompts the supervisor the same day: the
+    reminder is recorded with the session (so it shows in their notifications at once,
+    broker or not) and an email is queued once the session is saved.
+    """
+    today = today or timezone.localdate()
+    external_supervisor = external_supervisor.strip()
+    if supervision_type not in SupervisionType.values:
+        raise ValidationError("Choose the type of supervision.")
+    if held_on > today:
+        raise ValidationError(
+            "The session date is in the future. Log a session once it has happened."
+        )
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise ValidationError(
+            f"Enter a length from {MIN_MINUTES} minutes to 8 hours ({MAX_MINUTES} minutes)."
+        )
+    if supervisor is not None and supervisor.pk == supervisee.pk:
+        raise ValidationError("You cannot supervise yourself. Choose who supervised you.")
+    if supervisor is None and not external_supervisor:
+        raise ValidationError("Say who supervised you: choose someone or name them.")
+    if supervisor is not None and external_supervisor:
+        raise ValidationError("Choose a supervisor or name one from outside, not both.")
+    if not 0 <= reflective_percent <= 100:
+        raise ValidationError("Choose how the time was split between reflection and tasks.")
+    if vicarious_trauma_concern not in SupervisionSession.Concern.values:
+        raise ValidationError("Choose the level of vicarious-trauma concern.")
+
+    with transaction.atomic():
+        session = SupervisionSession.objects.create(
+            supervisee=supervisee,
+            supervisor=supervisor,
+            external_supervisor=external_supervisor,
+            held_on=held_on,
+            minutes=minutes,
+            supervision_type=supervision_type,
+            reflective_percent=reflective_percent,
+            wellbeing_checked=wellbeing_checked,
+            vicarious_trauma_concern=vicarious_trauma_concern,
+            notes=notes.strip(),
+            logged_by=logged_by,
+        )
+        # Reminders about this kind of supervision for this person are answered.
+        Reminder.objects.filter(
+            item_key=f"supervision:{supervision_type}:{supervisee.pk}",
+            kind__in=[
+                Reminder.Kind.SUPERVISION_DUE,
+                Reminder.Kind.SUPERVISION_OVERDUE,
+                Reminder.Kind.COACHING_DUE,
+            ],
+            dismissed_at__isnull=True,
+        ).update(dismissed_at=timezone.now())
+        if vicarious_trauma_concern == SupervisionSession.Concern.HIGH:
+            prompt = _concern_prompt(session, today)
+            if prompt is not None:
+                transaction.on_commit(lambda: _queue_prompt_email(prompt.pk))
+    return session
+
+
+def _concern_prompt(session: SupervisionSession, today: date) -> Reminder | None:
+    """The same-day prompt for a significant concern: to the supervisor, or (for an
+    external supervisor, who has no login) to the supervisee's line manager, who sees no
+    more of the session than that a concern was raised."""
+    supervisee = session.supervisee
+    if session.supervisor is not None and session.supervisor.user_id:
+        recipient_id = session.supervisor.user_id
+        url = reverse("supervision:session_detail", kwargs={"pk": session.pk})
+        message = (
+            f"{supervisee.full_name} marked a significant vicarious-trauma concern in "
+            f"supervision with you on {session.held_on:%d/%m/%Y}. Please check in with "
+            "them today."
+        )
+    elif supervisee.line_manager is not None and supervisee.line_manager.user_id:
+        recipient_id = supervisee.line_manager.user_id
+        url = reverse("supervision:team")
+        message = (
+            f"{supervisee.full_name} marked a significant vicarious-trauma concern after "
+            f"{session.get_supervision_type_display().lower()} supervision on "
+            f"{session.held_on:%d/%m/%Y}. Please check in with them today."
+        )
+    else:
+        return None
+    reminder, _ = Reminder.objects.get_or_create(
+        recipient_id=recipient_id,
+        kind=Reminder.Kind.CONCERN,
+        item_key=f"concern:{session.pk}",
+        due_period=today.isoformat(),
+        defaults={"message": message, "url": url},
+    )
+    return reminder
+
+
+def _queue_prompt_email(reminder_id: int) -> None:
+    """Queue the prompt email. A broker outage must not break the page: the prompt is
+    already in the supervisor's notifications, and the next daily digest emails it."""
+    from .tasks import reminder_prompt_send
+
+    try:
+        reminder_prompt_send.apply_async((reminder_id,), retry=False)
+    except Exception:  # kombu raises many transport-specific errors
+        logger.exception(
+            "Could not queue the email for concern reminder %s; it stays in the "
+            "recipient's notifications and the next daily digest will email it.",
+            reminder_id,
+        )
+
+
+def supervision_session_affirm(*, session: SupervisionSession, by: User) -> SupervisionSession:
+    """The supervisor confirms a session their supervisee logged.
+
+    Only the named supervisor can confirm (the supervisee may see the session but not
+    confirm it: PermissionDenied). Confirming also closes the concern prompt, if any.
+    """
+    if session.supervisor is None or session.supervisor.user_id != by.pk:
+        raise PermissionDenied("Only the supervisor named on the session can confirm it.")
+    with transaction.atomic():
+        locked = SupervisionSession.objects.select_for_update().get(pk=session.pk)
+        if locked.affirmed_at is not None:
+            confirmed_on = timezone.localtime(locked.affirmed_at)
+            raise ValidationError(f"This session was already confirmed on {confirmed_on:%d/%m/%Y}.")
+        locked.affirmed_at = timezone.now()
+        locked.affirmed_by = by
+        locked.save(update_fields=["affirmed_at", "affirmed_by"])  # audited
+        Reminder.objects.filter(
+            recipient=by,
+            kind=Reminder.Kind.CONCERN,
+            item_key=f"concern:{session.pk}",
+            dismissed_at__isnull=True,
+        ).update(dismissed_at=locked.affirmed_at)
+    return locked
+
+
+# --- CPD -----------------------------------------------------------------------------------------
+
+
+def cpd_activity_record(
+    *,
+    staff: StaffMember,
+    kind: str,
+    title: str,
+    done_on: date,
+    hours: Decimal,
+    learning: str = "",
+    impact: str = "",
+    peer_reflection: bool = False,
+    resource: Resource | None = None,
+    link_outdated_resource: bool = False,
+    today: date | None = None,
+) -> CpdActivity:
+    """Record a CPD activity. A resource past its review date is only linked when the
+    person has seen the warning and chosen to link it anyway."""
+    today = today or timezone.localdate()
+    title = title.strip()
+    if kind not in CpdActivity.Kind.values:
+        raise ValidationError("Choose the type of activity.")
+    if not title:
+        raise ValidationError("Give the activity a title.")
+    if done_on > today:
+        raise ValidationError("The date is in the future. Record CPD once you have done it.")
+    if hours <= 0:
+        raise ValidationError("Enter the hours it took: more than 0.")
+    if hours > MAX_CPD_HOURS:
+        raise ValidationError(f"Enter no more than {MAX_CPD_HOURS} hours for one activity.")
+    if resource is not None and resource.is_outdated(today) and not link_outdated_resource:
+        raise ValidationError(
+            f"“{resource.title}” is past its review date ({resource.review_by:%d/%m/%Y}), so "
+            "it may be out of date. Tick the box to link it anyway, or choose another."
+        )
+    return CpdActivity.objects.create(
+        staff=staff,
+        kind=kind,
+        title=title,
+        done_on=done_on,
+        hours=hours,
+        learning=learning.strip(),
+        impact=impact.strip(),
+        peer_reflection=peer_reflection,
+        resource=resource,
+    )
+
+
+# --- Notifications -------------------------------------------------------------------------------
+
+
+def reminder_dismiss(*, reminder: Reminder, by: User) -> Reminder:
+    if reminder.recipient_id != by.pk:
+        raise PermissionDenied("Only the person reminded can dismiss a reminder.")
+    if reminder.dismissed_at is None:
+        reminder.dismissed_at = timezone.now()
+        reminder.save(update_fields=["dismissed_at"])
+    return reminder
+
+
+def notification_preference_set(*, user: User, email_digest: bool) -> NotificationPreference:
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"email_digest": email_digest}
+    )
+    return preference
+
+
+# --- The daily run -------------------------------------------------------------------------------
+
+
+@dataclass
+class DailyRun:
+    day: date
+    offered: int = 0  # reminders the sources found (new or already recorded)
+    digests: int = 0
+    emailed: int = 0
+    reminders_sent: int = 0
+    failed: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "day": self.day.isoformat(),
+            "offered": self.offered,
+            "digests": self.digests,
+            "emailed": self.emailed,
+            "reminders_sent": self.reminders_sent,
+            "failed": self.failed,
+        }
+
+
+def reminders_record(*, due: Iterable[Due], now: datetime | None = None) -> int:
+    """Record reminders, once per recipient, item and due period.
+
+    The database's unique constraint decides what is new (INSERT … ON CONFLICT DO
+    NOTHING), so a second run, a retried task or two runs at once record each only once.
+    Returns how many were offered.
+    """
+    now = now or timezone.now()
+    offered = 0
+    items = iter(due)
+    while chunk := list(islice(items, 1000)):
+        Reminder.objects.bulk_create([d.as_reminder(now) for d in chunk], ignore_conflicts=True)
+        offered += len(chunk)
+    return offered
+
+
+def reminders_run_daily(*, today: date | None = None) -> DailyRun:
+    """Find everything due, record it, and send each person one digest."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    run = DailyRun(day=today)
+    run.offered = reminders_record(due=everything_due(today), now=now)
+    reminder_digests_send(today=today, now=now, run=run)
+    logger.info("Daily reminders for %s: %s", today, run.as_dict())
+    return run
+
+
+def _pending() -> QuerySet[Reminder]:
+    """Reminders no digest or email has carried yet."""
+    return Reminder.objects.filter(
+        digest__isnull=True, emailed_at__isnull=True, dismissed_at__isnull=True
+    )
+
+
+def reminder_digests_send(
+    *, today: date, now: datetime | None = None, run: DailyRun | None = None
+) -> DailyRun:
+    """Send each person with new reminders one digest for ``today``.
+
+    People are read in batches: two queries a batch (who has something pending, and
+    what). Then each person has a transaction of their own: insert the digest (unique
+    per person and day), mark their reminders as carried by it (all of them, still
+    pending, or nothing), and send the email, last. If the process dies before the
+    commit, the database forgets all of it and a rerun sends the digest; once it has
+    committed, nothing is pending for that person. Two runs at once meet at the digest's
+    unique index: the second waits for the first, finds today's digest there, and moves
+    on. The only window for a duplicate is between the mail server accepting the message
+    and the commit.
+    """
+    now = now or timezone.now()
+    run = run or DailyRun(day=today)
+    preference = NotificationPreference.objects.filter(user_id=OuterRef("pk")).values(
+        "email_digest"
+    )[:1]
+    recipients = User.objects.filter(
+        Exists(_pending().filter(recipient_id=OuterRef("pk"))), is_active=True
+    ).annotate(wants_email=Coalesce(Subquery(preference), Value(True)))
+    # One mail server connection for the whole run, not one per person.
+    connection = get_connection(fail_silently=False)
+    connection.open()
+    after = 0
+    try:
+        while batch := list(recipients.filter(pk__gt=after).order_by("pk")[:DIGEST_BATCH]):
+            pending: dict[int, list[Reminder]] = {}
+            for reminder in (
+                _pending()
+                .filter(recipient__in=batch)
+                .order_by("recipient_id", "kind", "created", "pk")
+            ):
+                pending.setdefault(reminder.recipient_id, []).append(reminder)
+            for user in batch:
+                _digest_send_one(
+                    user, pending.get(user.pk, []), today=today, now=now, run=run, mail=connection
+                )
+            after = batch[-1].pk
+    finally:
+        connection.close()
+    return run
+
+
+DIGEST_BATCH = 500
+
+
+class _ChangedMeanwhile(Exception):
+    """A reminder stopped being pending between reading it and marking it."""
+
+
+def _digest_send_one(
+    user: User, reminders: list[Reminder], *, today: date, now: datetime, run: DailyRun, mail
+) -> None:
+    if not reminders:
+        return
+    wants_email = bool(getattr(user, "wants_email", True)) and bool(user.email)
+    emailed_at = now if wants_email else None
+    try:
+        with transaction.atomic():
+            digest = ReminderDigest.objects.create(
+                recipient=user,
+                day=today,
+                created=now,
+                reminder_count=len(reminders),
+                emailed_at=emailed_at,
+            )
+            marked = (
+                _pending()
+                .filter(pk__in=[r.pk for r in reminders])
+                .update(digest=digest, emailed_at=emailed_at)
+            )
+            if marked != len(reminders):
+                raise _ChangedMeanwhile
+            if wants_email:
+                mail.send_messages([digest_email(user, reminders, today)])
+    except (IntegrityError, _ChangedMeanwhile):
+        # Today's digest is already out (another run sent it), or a reminder was emailed
+        # on its own meanwhile: whatever is still pending goes in tomorrow's digest.
+        return
+    except Exception:
+        logger.exception("Could not send the reminder digest to user %s; will retry.", user.pk)
+        run.failed += 1
+        return
+    run.digests += 1
+    run.reminders_sent += len(reminders)
+    run.emailed += int(wants_email)
+
+
+def absolute(url: str) -> str:
+    return settings.SITE_URL.rstrip("/") + url if url.startswith("/") else url
+
+
+def digest_email(user: User, reminders: list[Reminder], today: date) -> EmailMultiAlternatives:
+    """The daily digest as a plain-text and HTML email, each item linking to its page."""
+    context = {
+        "name": user.first_name or user.get_full_name() or user.username,
+        "today": today,
+        "items": [
+            (r.message, absolute(r.url or reverse("supervision:notifications"))) for r in reminders
+        ],
+        "notifications_url": absolute(reverse("supervision:notifications")),
+    }
+    count = len(reminders)
+    subject = (
+        f"Launchpad: {count} reminder{'s' if count != 1 else ''} for "
+        f"{today:%A} {today.day} {today:%B}"
+    )
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("supervision/email/digest.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(
+        render_to_string("supervision/email/digest.html", context), "text/html"
+    )
+    return message
+
+
+def reminder_prompt_send(*, reminder_id: int) -> bool:
+    """Email one reminder now (a significant concern's same-day prompt). The row lock and
+    ``emailed_at`` make it send at most once however often the task runs."""
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update(skip_locked=True)
+            .select_related("recipient")
+            .filter(pk=reminder_id, emailed_at__isnull=True, dismissed_at__isnull=True)
+            .first()
+        )
+        if reminder is None or not reminder.recipient.email or not reminder.recipient.is_active:
+            return False
+        preference = NotificationPreference.objects.filter(user=reminder.recipient).first()
+        if preference is not None and not preference.email_digest:
+            return False
+        reminder.emailed_at = timezone.now()
+        reminder.save(update_fields=["emailed_at"])
+        context = {
+            "name": reminder.recipient.first_name or reminder.recipient.username,
+            "message": reminder.message,
+            "url": absolute(reminder.url or reverse("supervision:notifications")),
+            "notifications_url": absolute(reverse("supervision:notifications")),
+        }
+        email = EmailMultiAlternatives(
+            subject="Launchpad: please check in with a colleague today",
+            body=render_to_string("supervision/email/prompt.txt", context),
+            to=[reminder.recipient.email],
+        )
+        email.attach_alternative(
+            render_to_string("supervision/email/prompt.html", context), "text/html"
+        )
+        email.send()
+    return True
