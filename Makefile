@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEV := DEBUG=true
 
-.PHONY: run install install-dev services browser test lint typecheck format migrations-check lock audit worker beat
+.PHONY: run install install-dev services browser test lint typecheck format migrations-check lock audit bench worker beat
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,14 @@ audit: install-dev
 ## The whole suite against the local PostgreSQL and Redis, with real Chromium.
 test: install-dev services browser lint audit typecheck migrations-check
 	$(PY) -m pytest
+
+## Benchmarks against the local PostgreSQL (a throwaway database is made and dropped).
+BENCH_ENV := SECRET_KEY=bench-only DATABASE_URL=postgres://postgres@127.0.0.1:5432/launchpad_bench
+STAFF ?= 10000
+bench: install-dev services
+	-@psql -h 127.0.0.1 -U postgres -qc 'CREATE DATABASE launchpad_bench' >/dev/null 2>&1
+	$(BENCH_ENV) $(PY) manage.py bench_reminders --demo
+	$(BENCH_ENV) $(PY) manage.py bench_reminders --staff $(STAFF)
 
 worker: install
 	$(VENV)/bin/celery -A config worker --loglevel=info
