@@ -1,7 +1,7 @@
 """Keyboard-only use in real Chromium: skip link, sign-in, visible focus, error summary.
 
-Every step is a key press; nothing is clicked. The journey to log a supervision session
-by keyboard comes with that screen (issue 5).
+Every step is a key press; nothing is clicked. Logging a supervision session by keyboard
+is tests/e2e/test_supervision_journeys.py::test_log_a_supervision_session_with_the_keyboard_alone.
 """
 
 import pytest

@@ -214,3 +214,36 @@ def test_journey_6_reminders_in_app_and_by_email(page, team_world):
     page.get_by_label("Email me a daily digest").uncheck()
     page.get_by_role("button", name="Save", exact=True).click()
     assert "Email digests are off." in page.get_by_role("status").first.inner_text()
+
+
+def test_log_a_supervision_session_with_the_keyboard_alone(page, team_world):
+    """Issue 3's keyboard journey: every step a key press, focus visible at every stop."""
+    from tests.e2e.a11y import focus_is_visible
+    from tests.e2e.test_keyboard import skip_to_main, tab_to
+
+    page.goto("/accounts/login/")
+    skip_to_main(page)
+    tab_to(page, "#id_username")
+    page.keyboard.type("practitioner@example.org")
+    tab_to(page, "#id_password")
+    page.keyboard.type(f.PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/my-practice/")
+    skip_to_main(page)
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        assert focus_is_visible(page), page.evaluate("document.activeElement.outerHTML")
+        active = page.evaluate("[document.activeElement.id, document.activeElement.innerText]")
+        if active[0] == "id_minutes":
+            page.keyboard.press("Control+A")
+            page.keyboard.type("60")
+        if active[1].strip() == "Save session":
+            break
+    else:
+        pytest.fail("Tab never reached the Save session button")
+    page.keyboard.press("Enter")
+    page.get_by_text("Saved: line management supervision").wait_for()
+    session = SupervisionSession.objects.get(
+        supervisee=team_world.practitioner_staff, held_on=timezone.localdate()
+    )
+    assert session.minutes == 60
