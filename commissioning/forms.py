@@ -12,7 +12,18 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.db.models import QuerySet
 
 from . import queries
-from .models import STAGE_ORDER, Agreement, Milestone, Organisation, PressureTag, Service, Stage
+from .models import (
+    STAGE_ORDER,
+    Agreement,
+    Milestone,
+    Organisation,
+    PressureTag,
+    Resource,
+    Service,
+    Stage,
+    Standards,
+    SupervisionType,
+)
 
 OUT_OF_DATE = (
     "This page was out of date, so nothing was saved. It now shows the latest version: "
@@ -406,3 +417,134 @@ class MilestoneTemplateForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A button and nothing else (removing a milestone from the checklist)."""
+
+
+# --- Professional standards ----------------------------------------------------------------------
+
+
+class StandardsForm(forms.ModelForm):
+    class Meta:
+        model = Standards
+        fields = [
+            "min_session_minutes",
+            "coaching_interval_days",
+            "clinical_supervision_available",
+            "cpd_hours_per_year",
+            "cpd_pieces_per_year",
+            "cpd_peer_reflection_pieces",
+            "fidelity_check_interval_days",
+            "resource_review_months",
+            "small_number_threshold",
+        ]
+        labels = {
+            "min_session_minutes": "Minimum session length (minutes)",
+            "coaching_interval_days": "Coaching for line managers: every (days)",
+            "clinical_supervision_available": "Clinical supervision is available",
+            "cpd_hours_per_year": "CPD hours a year",
+            "cpd_pieces_per_year": "CPD pieces a year",
+            "cpd_peer_reflection_pieces": "CPD pieces with peer reflection",
+            "fidelity_check_interval_days": "Fidelity check: every (days)",
+            "resource_review_months": "Review resources every (months)",
+            "small_number_threshold": "Small-number threshold (people)",
+        }
+
+    def clean(self):
+        data = super().clean()
+        pieces, peer = data.get("cpd_pieces_per_year"), data.get("cpd_peer_reflection_pieces")
+        if pieces is not None and peer is not None and peer > pieces:
+            self.add_error(
+                "cpd_peer_reflection_pieces",
+                "Pieces with peer reflection cannot be more than the CPD pieces a year.",
+            )
+        return data
+
+
+class CadenceRuleForm(forms.Form):
+    supervision_type = forms.ChoiceField(
+        label="Supervision type", choices=[("", "Choose…"), *SupervisionType.choices]
+    )
+    newly_qualified = forms.BooleanField(label="Newly qualified staff only", required=False)
+    from_week = forms.IntegerField(label="From week", min_value=0, max_value=520, initial=0)
+    to_week = forms.IntegerField(
+        label="To week",
+        min_value=1,
+        max_value=520,
+        required=False,
+        help_text="Empty: from then on.",
+    )
+    interval_days = forms.IntegerField(label="Every (days)", min_value=1, max_value=366)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from_week"), data.get("to_week")
+        if start is not None and end is not None and end <= start:
+            self.add_error("to_week", "The period must end after the week it starts.")
+        return data
+
+
+class BaseCadenceRuleFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this rule"
+
+
+CadenceRuleFormSet = forms.formset_factory(
+    CadenceRuleForm,
+    formset=BaseCadenceRuleFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=40,
+    validate_max=True,
+)
+
+
+# --- Resource library ----------------------------------------------------------------------------
+
+
+class ResourceForm(forms.ModelForm):
+    class Meta:
+        model = Resource
+        fields = [
+            "organisation",
+            "title",
+            "description",
+            "url",
+            "evidence_level",
+            "source",
+            "owner",
+            "last_reviewed",
+            "review_by",
+        ]
+        labels = {
+            "organisation": "Library",
+            "url": "Link (optional)",
+            "review_by": "Review by",
+            "last_reviewed": "Last reviewed",
+        }
+        widgets = {"last_reviewed": DateInput(), "review_by": DateInput()}
+
+    def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations
+        field.empty_label = None
+        self.fields["last_reviewed"].error_messages["invalid"] = "Enter a real date, like 1/3/2026."
+        self.fields["review_by"].error_messages["invalid"] = "Enter a real date, like 1/3/2027."
+
+    def validate_unique(self):
+        pass  # resource_save says so next to the title
+
+    def _post_clean(self):
+        # Leave the model's checks to resource_save (its refusals come back to the fields).
+        pass
+
+    def clean(self):
+        data = super().clean()
+        last, review_by = data.get("last_reviewed"), data.get("review_by")
+        if last and review_by and review_by < last:
+            self.add_error(
+                "review_by", "The review-by date must be on or after the date it was last reviewed."
+            )
+        return data

@@ -34,15 +34,18 @@ from .models import (
     STAGE_ORDER,
     Agreement,
     AgreementComment,
+    CadenceRule,
     Invitation,
     Milestone,
     MilestoneTemplate,
     Organisation,
     Participation,
     Programme,
+    Resource,
     Service,
     Stage,
     StageRecord,
+    Standards,
 )
 
 AnyUser = User | AnonymousUser
@@ -543,3 +546,177 @@ def programme_participations(user: AnyUser, programme: Programme) -> QuerySet[Pa
     return participations_with_progress(
         participations_visible_to(user).filter(programme=programme)
     ).prefetch_related(Prefetch("service__managers", queryset=User.objects.order_by("first_name")))
+
+
+# --- Professional standards ----------------------------------------------------------------------
+
+_INTERVAL_WORDS = {1: "daily", 7: "weekly", 14: "fortnightly", 42: "every six weeks"}
+
+
+def interval_words(days: int) -> str:
+    """7 → "weekly", 30 → "monthly", 10 → "every 10 days"."""
+    if days in _INTERVAL_WORDS:
+        return _INTERVAL_WORDS[days]
+    if 28 <= days <= 31:
+        return "monthly"
+    if days % 7 == 0:
+        return f"every {days // 7} weeks"
+    return f"every {days} days"
+
+
+def _period_words(rule: CadenceRule, first: bool) -> str:
+    if rule.from_week == 0 and rule.to_week is None:
+        return ""
+    if rule.to_week is None:
+        return "from then on" if not first else f"from week {rule.from_week} on"
+    if rule.from_week == 0:
+        return f"for their first {rule.to_week} weeks"
+    return (
+        f"to {rule.to_week} weeks"
+        if not first
+        else (f"from week {rule.from_week} to week {rule.to_week}")
+    )
+
+
+@dataclass(frozen=True)
+class CadenceExplained:
+    who: str
+    supervision_type: str
+    sentence: str
+    rules: list[CadenceRule]
+
+
+def cadence_explained(rules: Iterable[CadenceRule]) -> list[CadenceExplained]:
+    """Plain English for each supervision type and group of staff, e.g. "Newly qualified
+    staff: line management weekly for their first 6 weeks, fortnightly to 26 weeks, then
+    monthly". Expects the rules ordered by type, group and start week."""
+    groups: dict[tuple[str, bool], list[CadenceRule]] = {}
+    for rule in rules:
+        groups.setdefault((rule.supervision_type, rule.newly_qualified), []).append(rule)
+    explained = []
+    for (_, nq), group in sorted(groups.items(), key=lambda item: (not item[0][1], item[0][0])):
+        group.sort(key=lambda r: r.from_week)
+        parts = []
+        previous_end: int | None = None
+        for index, rule in enumerate(group):
+            follows = index > 0 and previous_end == rule.from_week
+            words = interval_words(rule.interval_days)
+            period = _period_words(rule, first=not follows)
+            if follows and rule.to_week is None:
+                parts.append(f"then {words}")
+            else:
+                parts.append(f"{words} {period}".strip())
+            previous_end = rule.to_week
+        who = "Newly qualified staff" if nq else "All staff"
+        kind = group[0].get_supervision_type_display()
+        if not nq and group[0].supervision_type == "coaching":
+            who = "Line managers"
+            kind = "coaching"
+        sentence = f"{who}: {kind[0].lower() + kind[1:]} {', '.join(parts)}."
+        explained.append(CadenceExplained(who, kind, sentence, group))
+    return explained
+
+
+def standards_explained(standards: Standards) -> list[tuple[str, str, str]]:
+    """(standard, its value, what it means for the people it applies to)."""
+    s = standards
+    hours = "hour" if s.cpd_hours_per_year == 1 else "hours"
+    return [
+        (
+            "Minimum session length",
+            f"{s.min_session_minutes} minutes",
+            f"A supervision session counts towards the cadence when it lasts at least "
+            f"{s.min_session_minutes} minutes.",
+        ),
+        (
+            "Coaching for line managers",
+            interval_words(s.coaching_interval_days).capitalize(),
+            f"Line managers should receive coaching {interval_words(s.coaching_interval_days)} "
+            "where no coaching cadence rule says otherwise.",
+        ),
+        (
+            "Clinical supervision",
+            "Available" if s.clinical_supervision_available else "Not offered",
+            "Practitioners can ask for clinical supervision as well as line management."
+            if s.clinical_supervision_available
+            else "Clinical supervision is not part of this programme's offer.",
+        ),
+        (
+            "CPD each year",
+            f"{s.cpd_hours_per_year} {hours}, {s.cpd_pieces_per_year} pieces",
+            f"Each practitioner records at least {s.cpd_hours_per_year} {hours} of CPD a "
+            f"registration year, in at least {s.cpd_pieces_per_year} pieces, "
+            f"{s.cpd_peer_reflection_pieces} of them with peer reflection.",
+        ),
+        (
+            "Fidelity checks",
+            interval_words(s.fidelity_check_interval_days).capitalize(),
+            f"Each practitioner has a light-touch fidelity check "
+            f"{interval_words(s.fidelity_check_interval_days)}, to support their practice.",
+        ),
+        (
+            "Resource reviews",
+            f"Every {s.resource_review_months} months",
+            f"Library resources are reviewed at least every {s.resource_review_months} "
+            "months; past their review-by date they are flagged as outdated.",
+        ),
+        (
+            "Small-number threshold",
+            f"{s.small_number_threshold} people",
+            f"Figures about fewer than {s.small_number_threshold} people are not shown, so "
+            "no one can be identified.",
+        ),
+    ]
+
+
+def cadence_rules_of(standards: Standards) -> list[CadenceRule]:
+    return list(CadenceRule.objects.filter(standards=standards))
+
+
+# --- Resource library ----------------------------------------------------------------------------
+
+
+def resource_organisations_of(user: AnyUser) -> QuerySet[Organisation]:
+    """Commissioning bodies whose libraries the user sees: commissioners their own, service
+    managers those commissioning programmes their services take part in."""
+    roles = roles_for(user)
+    commissioners = Organisation.objects.filter(kind=Organisation.Kind.COMMISSIONER)
+    if roles.is_admin:
+        return commissioners
+    return commissioners.filter(
+        Q(id__in=roles.commissioner_org_ids)
+        | Q(
+            id__in=Participation.objects.filter(service_id__in=roles.managed_service_ids).values(
+                "programme__commissioning_organisation_id"
+            )
+        )
+    )
+
+
+def resources_visible_to(user: AnyUser) -> QuerySet[Resource]:
+    return Resource.objects.filter(organisation__in=resource_organisations_of(user))
+
+
+def get_resource_for_user(user: AnyUser, pk: int) -> Resource:
+    return get_object_or_404(resources_visible_to(user).select_related("organisation"), pk=pk)
+
+
+@dataclass(frozen=True)
+class ResourceShare:
+    current: int
+    total: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.current / self.total) if self.total else None
+
+
+def resources_current_share(
+    resources: QuerySet[Resource], today: date | None = None
+) -> ResourceShare:
+    """How many of these resources are within their review-by date, in one query."""
+    today = today or timezone.localdate()
+    totals = resources.aggregate(
+        total=Count("id"), current=Count("id", filter=Q(review_by__gte=today))
+    )
+    return ResourceShare(current=totals["current"], total=totals["total"])

@@ -29,6 +29,7 @@ from .models import (
     STAGE_ORDER,
     Agreement,
     AgreementComment,
+    CadenceRule,
     Invitation,
     Milestone,
     MilestoneTemplate,
@@ -36,10 +37,12 @@ from .models import (
     Participation,
     PressureTag,
     Programme,
+    Resource,
     Service,
     Stage,
     StageRecord,
     Standards,
+    SupervisionType,
 )
 
 INVITATION_VALID_DAYS = 14
@@ -851,3 +854,231 @@ def milestone_template_remove(*, template: MilestoneTemplate, removed_by: User) 
             milestone.delete()
         template.delete()
     return len(open_copies)
+
+
+# --- Professional standards ----------------------------------------------------------------------
+
+STANDARD_FIELDS = (
+    "min_session_minutes",
+    "coaching_interval_days",
+    "clinical_supervision_available",
+    "cpd_hours_per_year",
+    "cpd_pieces_per_year",
+    "cpd_peer_reflection_pieces",
+    "fidelity_check_interval_days",
+    "resource_review_months",
+    "small_number_threshold",
+)
+
+# A programme's starting cadence: the LGA employer standards' pattern for newly qualified
+# staff (weekly for 6 weeks, fortnightly to 26 weeks, then monthly), monthly for everyone
+# else, and six-weekly reflective supervision and coaching.
+DEFAULT_CADENCE = (
+    (SupervisionType.LINE_MANAGEMENT, True, 0, 6, 7),
+    (SupervisionType.LINE_MANAGEMENT, True, 6, 26, 14),
+    (SupervisionType.LINE_MANAGEMENT, True, 26, None, 30),
+    (SupervisionType.LINE_MANAGEMENT, False, 0, None, 30),
+    (SupervisionType.REFLECTIVE, False, 0, None, 42),
+    (SupervisionType.COACHING, False, 0, None, 42),
+)
+
+
+@dataclass(frozen=True)
+class RuleValues:
+    supervision_type: str
+    newly_qualified: bool
+    from_week: int
+    to_week: int | None
+    interval_days: int
+
+    @property
+    def key(self) -> tuple[str, bool, int]:
+        return (self.supervision_type, self.newly_qualified, self.from_week)
+
+
+def standards_ensure(*, programme: Programme) -> Standards:
+    """The programme's standards, set up with the defaults the first time they are needed."""
+    with transaction.atomic():
+        standards, created = Standards.objects.get_or_create(programme=programme)
+        if created:
+            CadenceRule.objects.bulk_create(
+                CadenceRule(
+                    standards=standards,
+                    supervision_type=kind,
+                    newly_qualified=nq,
+                    from_week=start,
+                    to_week=end,
+                    interval_days=interval,
+                )
+                for kind, nq, start, end, interval in DEFAULT_CADENCE
+            )
+    return standards
+
+
+def _who(newly_qualified: bool) -> str:
+    return "newly qualified staff" if newly_qualified else "all staff"
+
+
+def _check_rules(rules: list[RuleValues]) -> None:
+    """Each period runs forwards, repeats at least daily, and no two periods for the same
+    supervision type and group of staff overlap."""
+    errors: list[str] = []
+    labels = dict(SupervisionType.choices)
+    for rule in rules:
+        label = labels.get(rule.supervision_type)
+        if label is None:
+            errors.append("Choose a supervision type for every cadence rule.")
+            continue
+        if rule.to_week is not None and rule.to_week <= rule.from_week:
+            errors.append(
+                f"{label} for {_who(rule.newly_qualified)}: the period must end after it "
+                f"starts (week {rule.to_week} is not after week {rule.from_week})."
+            )
+        if not 1 <= rule.interval_days <= 366:
+            errors.append(
+                f"{label} for {_who(rule.newly_qualified)}: the interval must be between "
+                "1 and 366 days."
+            )
+    groups: dict[tuple[str, bool], list[RuleValues]] = {}
+    for rule in rules:
+        groups.setdefault((rule.supervision_type, rule.newly_qualified), []).append(rule)
+    for (kind, nq), group in groups.items():
+        group.sort(key=lambda r: r.from_week)
+        for before, after in zip(group, group[1:], strict=False):
+            if before.to_week is None or before.to_week > after.from_week:
+                until = "on" if before.to_week is None else f"to week {before.to_week}"
+                errors.append(
+                    f"{labels.get(kind, kind)} for {_who(nq)}: the period from week "
+                    f"{before.from_week} {until} overlaps the one from week {after.from_week}."
+                )
+    if errors:
+        raise ValidationError({"cadence": errors})
+
+
+@transaction.atomic
+def standards_update(
+    *,
+    standards: Standards,
+    updated_by: User,
+    values: dict[str, Any],
+    rules: Iterable[RuleValues],
+) -> Standards:
+    """Change a programme's standards and its cadence rules together (all or nothing).
+
+    ``values`` holds the scalar standards (STANDARD_FIELDS); ``rules`` is the complete
+    new set of cadence rules: rules not in it are removed. Kept rules (same type, group
+    and start week) are changed in place so the audit trail shows what changed.
+    """
+    if not queries.may_set_up_programme(updated_by, standards.programme):
+        raise ValidationError("Only the programme's commissioners can change its standards.")
+    rules = list(rules)
+    unknown = set(values) - set(STANDARD_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown standards: {', '.join(sorted(unknown))}.")
+    standards = Standards.objects.select_for_update().get(pk=standards.pk)
+    for name, value in values.items():
+        setattr(standards, name, value)
+    errors: dict[str, list[str]] = {}
+    try:
+        standards.full_clean(exclude=["programme"], validate_constraints=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if standards.cpd_peer_reflection_pieces > standards.cpd_pieces_per_year:
+        errors.setdefault("cpd_peer_reflection_pieces", []).append(
+            "Pieces with peer reflection cannot be more than the CPD pieces a year."
+        )
+    if standards.small_number_threshold < 2:
+        errors.setdefault("small_number_threshold", []).append(
+            "The small-number threshold must be at least 2."
+        )
+    try:
+        _check_rules(rules)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    standards.save()
+    existing = {
+        (r.supervision_type, r.newly_qualified, r.from_week): r
+        for r in CadenceRule.objects.filter(standards=standards)
+    }
+    wanted = {rule.key: rule for rule in rules}
+    for key, old in existing.items():
+        if key not in wanted:
+            old.delete()
+    for key, rule in wanted.items():
+        found = existing.get(key)
+        if found is None:
+            CadenceRule.objects.create(
+                standards=standards,
+                supervision_type=rule.supervision_type,
+                newly_qualified=rule.newly_qualified,
+                from_week=rule.from_week,
+                to_week=rule.to_week,
+                interval_days=rule.interval_days,
+            )
+        elif (found.to_week, found.interval_days) != (rule.to_week, rule.interval_days):
+            found.to_week = rule.to_week
+            found.interval_days = rule.interval_days
+            found.save()
+    return standards
+
+
+# --- Resource library ----------------------------------------------------------------------------
+
+RESOURCE_FIELDS = (
+    "title",
+    "description",
+    "url",
+    "evidence_level",
+    "source",
+    "owner",
+    "last_reviewed",
+    "review_by",
+)
+
+
+@transaction.atomic
+def resource_save(
+    *,
+    saved_by: User,
+    organisation: Organisation,
+    values: dict[str, Any],
+    resource: Resource | None = None,
+) -> Resource:
+    """Add a resource to an organisation's library, or change one already there."""
+    if not queries.resource_organisations_of(saved_by).filter(pk=organisation.pk).exists():
+        raise ValidationError("You cannot add resources to that organisation's library.")
+    if (
+        resource is not None
+        and not queries.resources_visible_to(saved_by).filter(pk=resource.pk).exists()
+    ):
+        raise ValidationError("You cannot change that resource.")
+    resource = resource or Resource()
+    resource.organisation = organisation
+    for name in RESOURCE_FIELDS:
+        if name in values:
+            value = values[name]
+            setattr(resource, name, value.strip() if isinstance(value, str) else value)
+    errors: dict[str, list[str]] = {}
+    try:
+        resource.full_clean(validate_constraints=False, validate_unique=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if (
+        resource.last_reviewed
+        and resource.review_by
+        and resource.review_by < resource.last_reviewed
+    ):
+        errors.setdefault("review_by", []).append(
+            "The review-by date must be on or after the date it was last reviewed."
+        )
+    duplicate = Resource.objects.filter(organisation=organisation, title__iexact=resource.title)
+    if resource.pk:
+        duplicate = duplicate.exclude(pk=resource.pk)
+    if resource.title and duplicate.exists():
+        errors.setdefault("title", []).append("The library already has a resource with this title.")
+    if errors:
+        raise ValidationError(errors)
+    resource.save()
+    return resource

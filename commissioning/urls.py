@@ -59,6 +59,11 @@ urlpatterns = [
         name="agreement_changes",
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("programmes/<int:pk>/standards/", views.standards_detail, name="standards_detail"),
+    path("programmes/<int:pk>/standards/edit/", views.standards_edit, name="standards_edit"),
+    path("resources/", views.resource_list, name="resource_list"),
+    path("resources/new/", views.resource_create, name="resource_create"),
+    path("resources/<int:pk>/edit/", views.resource_edit, name="resource_edit"),
     path("my-service/", views.my_service, name="my_service"),
     path("services/<int:pk>/", views.service_detail, name="service_detail"),
 ]

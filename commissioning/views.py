@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cohorts.queries import cohorts_visible_to, staff_visible_to
 from core.roles import roles_for
+from supervision.queries import compliance_by_service, compliance_for_service
 
 from . import forms, queries, services
 from .models import STAGE_ORDER, Agreement, Participation, Stage
@@ -81,11 +82,20 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participations = list(queries.programme_participations(request.user, programme))
     progress = queries.stage_progress(participations)
     rows = [(p, progress[p.pk], queries.current_stage_of(progress[p.pk])) for p in participations]
+    # Commissioners (and admins) see every taking-part service's figures; a service manager
+    # who does not commission the programme sees their own services only.
+    roles = roles_for(request.user)
+    own_services = None
+    if not (roles.is_admin or queries.commissions(request.user, programme)):
+        own_services = queries.services_visible_to(request.user).filter(
+            pk__in=roles.managed_service_ids
+        )
     return render(
         request,
         "commissioning/programme_detail.html",
         {
             "programme": programme,
+            "compliance": compliance_by_service(programme, services=own_services),
             "rows": rows,
             "stages": Stage.choices,
             "lead_commissioners": list(programme.lead_commissioners.order_by("first_name")),
@@ -875,5 +885,155 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "commissioning/service_detail.html",
-        {"service": service, "participations": participations, "staff": staff},
+        {
+            "service": service,
+            "participations": participations,
+            "staff": staff,
+            "compliance": compliance_for_service(service),
+        },
     )
+
+
+# --- Professional standards ----------------------------------------------------------------------
+
+
+@login_required
+def standards_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = queries.get_programme_for_user(request.user, pk)
+    standards = services.standards_ensure(programme=programme)
+    return render(
+        request,
+        "commissioning/standards_detail.html",
+        {
+            "programme": programme,
+            "standards": standards,
+            "explained": queries.standards_explained(standards),
+            "cadence": queries.cadence_explained(queries.cadence_rules_of(standards)),
+            "may_set_up": queries.may_set_up_programme(request.user, programme),
+        },
+    )
+
+
+def _rule_initial(standards) -> list[dict]:
+    return [
+        {
+            "supervision_type": rule.supervision_type,
+            "newly_qualified": rule.newly_qualified,
+            "from_week": rule.from_week,
+            "to_week": rule.to_week,
+            "interval_days": rule.interval_days,
+        }
+        for rule in queries.cadence_rules_of(standards)
+    ]
+
+
+@login_required
+def standards_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme_to_set_up(request, pk)
+    standards = services.standards_ensure(programme=programme)
+    form = forms.StandardsForm(_posted(request), instance=standards)
+    formset = forms.CadenceRuleFormSet(
+        _posted(request), initial=_rule_initial(standards), prefix="rules"
+    )
+    cadence_errors: list[str] = []
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        rules = [
+            services.RuleValues(
+                supervision_type=row["supervision_type"],
+                newly_qualified=row.get("newly_qualified", False),
+                from_week=row["from_week"],
+                to_week=row.get("to_week"),
+                interval_days=row["interval_days"],
+            )
+            for row in formset.cleaned_data
+            if row and not row.get("DELETE")
+        ]
+        values = {name: form.cleaned_data[name] for name in services.STANDARD_FIELDS}
+        try:
+            services.standards_update(
+                standards=standards, updated_by=request.user, values=values, rules=rules
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                cadence_errors = [m for e in error.error_dict.pop("cadence", []) for m in e]
+                if error.error_dict:
+                    _add_errors(form, error)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, "Standards saved.")
+            return redirect("commissioning:standards_detail", pk=programme.pk)
+    return render(
+        request,
+        "commissioning/standards_form.html",
+        {
+            "programme": programme,
+            "form": form,
+            "formset": formset,
+            "cadence_errors": cadence_errors,
+        },
+    )
+
+
+# --- Resource library ----------------------------------------------------------------------------
+
+
+@login_required
+def resource_list(request: HttpRequest) -> HttpResponse:
+    resources = queries.resources_visible_to(request.user)
+    return render(
+        request,
+        "commissioning/resource_list.html",
+        {
+            "resources": resources.select_related("organisation").order_by("title"),
+            "share": queries.resources_current_share(resources),
+            "today": timezone.localdate(),
+            "may_add": queries.resource_organisations_of(request.user).exists()
+            and not _is_staff_member_only(request),
+        },
+    )
+
+
+def _is_staff_member_only(request: HttpRequest) -> bool:
+    roles = roles_for(request.user)
+    return not (roles.is_admin or roles.is_commissioner or roles.is_service_manager)
+
+
+def _resource_form(request: HttpRequest, resource=None) -> HttpResponse:
+    organisations = queries.resource_organisations_of(request.user)
+    if _is_staff_member_only(request) or not organisations.exists():
+        raise Http404("You do not look after a resource library.")
+    form = forms.ResourceForm(_posted(request), instance=resource, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.resource_save(
+                saved_by=request.user,
+                organisation=data["organisation"],
+                values={name: data[name] for name in services.RESOURCE_FIELDS},
+                resource=resource,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"“{saved.title}” saved in the resource library.")
+            return redirect("commissioning:resource_list")
+    heading = "Add a resource" if resource is None else f"Change “{resource.title}”"
+    return render(
+        request,
+        "commissioning/resource_form.html",
+        {"form": form, "heading": heading, "submit_label": "Save resource"},
+    )
+
+
+@login_required
+def resource_create(request: HttpRequest) -> HttpResponse:
+    return _resource_form(request)
+
+
+@login_required
+def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = queries.get_resource_for_user(request.user, pk)
+    if _is_staff_member_only(request):
+        raise Http404("You do not look after a resource library.")
+    return _resource_form(request, resource)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from cohorts import queries, services
 from cohorts.models import Cohort, Membership, Screening, TrainingCompletion
 from tests import factories as f
+from tests.text import page_text
 
 Status = Membership.Status
 
@@ -209,11 +210,11 @@ def test_a_service_manager_nominates_from_the_page_and_sees_a_message(client, wo
     client.force_login(world.service_manager)
     url = reverse("cohorts:cohort_detail", args=[wave1.pk])
     page = client.get(url)
-    assert world.colleague_staff.full_name in page.content.decode()
+    assert world.colleague_staff.full_name in page_text(page)
     response = client.post(
         url, {"action": "nominate", "staff": world.colleague_staff.pk}, follow=True
     )
-    assert f"{world.colleague_staff.full_name} nominated for" in response.content.decode()
+    assert f"{world.colleague_staff.full_name} nominated for" in page_text(response)
     membership = Membership.objects.get(cohort=wave1)
     response = client.post(
         url, {"action": "withdraw", "membership": membership.pk, "reason": ""}, follow=True

@@ -16,6 +16,7 @@ from commissioning import services
 from commissioning.models import Invitation
 from commissioning.queries import hash_token
 from tests import factories as f
+from tests.text import page_text
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long and unusual passphrase"
@@ -133,7 +134,7 @@ def test_the_accept_page_creates_the_account_and_signs_in(client, world):
         follow=True,
     )
     assert response.wsgi_request.user.username == "new.manager@example.org"
-    assert f"You now manage {world.service.name}" in response.content.decode()
+    assert f"You now manage {world.service.name}" in page_text(response)
     # Used: the link now says so.
     assert client.get(url).status_code == 410
 

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories as f
+from tests.text import page_text
 
 
 @pytest.mark.parametrize(
@@ -56,7 +57,7 @@ def test_commissioner_sees_a_service_without_its_individual_staff(client, world)
     client.force_login(world.commissioner)
     response = client.get(reverse("commissioning:service_detail", args=[world.service.pk]))
     assert response.status_code == 200
-    assert world.practitioner_staff.full_name not in response.content.decode()
+    assert world.practitioner_staff.full_name not in page_text(response)
 
 
 def test_other_services_and_programmes_answer_404(client, world):

@@ -98,6 +98,13 @@ ACCESS: dict[str, dict[str, int] | str] = {
     "commissioning:agreement_send_back": SETS_UP_PROGRAMME,
     "commissioning:agreement_comment": BOTH_SIDES,
     "commissioning:agreement_changes": BOTH_SIDES,
+    # Standards: both sides read them; the programme's commissioners change them.
+    "commissioning:standards_detail": BOTH_SIDES,
+    "commissioning:standards_edit": SETS_UP_PROGRAMME,
+    # The resource library: commissioners' own, service managers' commissioners'.
+    "commissioning:resource_list": dict.fromkeys(SIGNED_IN, 200),
+    "commissioning:resource_create": BOTH_SIDES,
+    "commissioning:resource_edit": BOTH_SIDES,
     "supervision:my_practice": {"practitioner": 200, "line_manager": 200},
     "supervision:team": {"line_manager": 200},
     # Supervision records are the supervisee's and the supervisor's only (no admin either:
@@ -193,6 +200,21 @@ def _milestone_template_of(programme) -> dict:
     return {"pk": template.pk}
 
 
+def _resource_of(programme) -> dict:
+    from commissioning.models import Resource
+
+    resource = (
+        Resource.objects.filter(organisation_id=programme.commissioning_organisation_id)
+        .order_by("pk")
+        .first()
+    )
+    if resource is None:
+        from tests.factories import ResourceFactory
+
+        resource = ResourceFactory(organisation_id=programme.commissioning_organisation_id)
+    return {"pk": resource.pk}
+
+
 def _invitation_token(w) -> dict:
     """A fresh, unused invitation to manage the world's service."""
     from commissioning.models import Participation
@@ -214,6 +236,13 @@ def _commissioning_arguments() -> dict[str, tuple[Callable, Callable | None]]:
     def other_programme(w):
         return {"pk": w.other_programme.pk}
 
+    def own_standards(w):
+        # Made before the page is measured: the first visit sets up the defaults.
+        from commissioning.services import standards_ensure
+
+        standards_ensure(programme=w.programme)
+        return {"pk": w.programme.pk}
+
     def own_template(w):
         return _milestone_template_of(w.programme)
 
@@ -226,7 +255,12 @@ def _commissioning_arguments() -> dict[str, tuple[Callable, Callable | None]]:
     def other(w):
         return _participation_of(w.other_programme, w.other_service)
 
-    by_programme = ["programme_edit", "programme_service_add", "programme_milestones"]
+    by_programme = [
+        "programme_edit",
+        "programme_service_add",
+        "programme_milestones",
+    ]
+    by_standards = ["standards_detail", "standards_edit"]
     by_template = ["milestone_template_edit", "milestone_template_remove"]
     by_participation = [
         "participation_detail",
@@ -242,10 +276,16 @@ def _commissioning_arguments() -> dict[str, tuple[Callable, Callable | None]]:
         "agreement_changes",
     ]
     arguments: dict[str, tuple[Callable, Callable | None]] = {
-        "commissioning:invitation_accept": (_invitation_token, None)
+        "commissioning:invitation_accept": (_invitation_token, None),
+        "commissioning:resource_edit": (
+            lambda w: _resource_of(w.programme),
+            lambda w: _resource_of(w.other_programme),
+        ),
     }
     for name in by_programme:
         arguments[f"commissioning:{name}"] = (own_programme, other_programme)
+    for name in by_standards:
+        arguments[f"commissioning:{name}"] = (own_standards, other_programme)
     for name in by_template:
         arguments[f"commissioning:{name}"] = (own_template, other_template)
     for name in by_participation:
@@ -338,8 +378,8 @@ QUERY_BUDGETS: dict[str, int] = {
     "password_change": 9,
     "password_change_done": 9,
     "commissioning:programme_list": 9,
-    "commissioning:programme_detail": 16,
-    "commissioning:service_detail": 10,
+    "commissioning:programme_detail": 17,  # 22 with standards: compliance figures (+6)
+    "commissioning:service_detail": 11,
     "commissioning:programme_create": 11,
     "commissioning:programme_edit": 12,
     "commissioning:programme_service_add": 11,
@@ -357,6 +397,11 @@ QUERY_BUDGETS: dict[str, int] = {
     "commissioning:agreement_send_back": 13,
     "commissioning:agreement_comment": 11,
     "commissioning:agreement_changes": 11,
+    "commissioning:standards_detail": 13,
+    "commissioning:standards_edit": 13,
+    "commissioning:resource_list": 9,
+    "commissioning:resource_create": 11,
+    "commissioning:resource_edit": 12,
     # Measured here without standards; tests/supervision/test_query_counts.py pins them
     # with a programme's standards and cadence rules in place.
     "supervision:my_practice": 17,
@@ -401,6 +446,9 @@ FORM_PAGES = {
     "commissioning:agreement_sign",
     "commissioning:agreement_send_back",
     "commissioning:agreement_comment",
+    "commissioning:standards_edit",
+    "commissioning:resource_create",
+    "commissioning:resource_edit",
     "cohorts:screening_edit",
     "cohorts:screening_reflect",
     "cohorts:cohort_create",
