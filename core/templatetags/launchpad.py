@@ -16,6 +16,12 @@ def agreement_status_label(status: str | None) -> str:
 
 
 @register.filter
+def has_required_fields(form) -> bool:
+    """Whether a form marks any field with crispy's asterisk, so the page explains it."""
+    return any(field.required for field in getattr(form, "fields", {}).values())
+
+
+@register.filter
 def stage_label(stage: str) -> str:
     return _STAGE_LABELS.get(stage, stage)
 
