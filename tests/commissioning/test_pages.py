@@ -380,3 +380,12 @@ def test_outsiders_cannot_tick_or_move(client, world):
         client.post(url("stage_advance", world), {"from_stage": "installation"}).status_code == 404
     )
     assert client.get(url("participation_detail", world)).status_code == 404
+
+
+def test_the_programme_page_links_each_cohort_to_its_page(client, world):
+    cohort = f.CohortFactory(programme=world.programme)
+    client.force_login(world.commissioner)
+    response = client.get(reverse("commissioning:programme_detail", args=[world.programme.pk]))
+    assert (
+        f'href="{reverse("cohorts:cohort_detail", args=[cohort.pk])}"' in response.content.decode()
+    )
