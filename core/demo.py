@@ -2012,6 +2012,7 @@ def indicator_value(rng: random.Random, spec: IndicatorPlan, progress: float) ->
 def create_fidelity(world: World) -> None:
     tool = FidelityTool.objects.create(
         programme=world.programme,
+        in_use=True,
         name="Trauma-informed practice reflection",
         description=(
             "Six quick questions, one for each principle, about a recent piece of work. "
