@@ -163,6 +163,10 @@ class FidelityRating(models.Model):
     def __str__(self) -> str:
         return f"{self.item.get_principle_display()}: {self.rating}"
 
+    @property
+    def label(self) -> str:
+        return RATING_LABELS.get(self.rating, str(self.rating))
+
 
 class SupportAction(models.Model):
     """Help for a practitioner, owned by their line manager: a challenge leads to support."""
@@ -188,6 +192,10 @@ class SupportAction(models.Model):
 
     def __str__(self) -> str:
         return f"Support for {self.staff}: {self.description[:50]}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_on is None and self.due_on < timezone.localdate()
 
 
 # Audit trail (django-auditlog): the support that follows a fidelity check.
