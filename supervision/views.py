@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from cohorts.queries import memberships_of
 from core.roles import roles_for
 from fidelity.queries import reflections_for, team_reflections
+from fidelity.signals import team_signals
 
 from . import queries, services
 from .forms import CpdForm, NotificationPreferenceForm, SessionForm
@@ -165,6 +166,7 @@ def team(request: HttpRequest) -> HttpResponse:
             "awaiting_count": awaiting.count(),
             "capability": capability,
             "compliance": queries.compliance_for_team(capability.me.staff) if capability else None,
+            "team_signals": team_signals(roles.staff_id) if roles.staff_id else None,
             "team_reflections": team_reflections(request.user),
         },
     )

@@ -33,9 +33,7 @@ def test_one_hidden_part_beside_a_total_hides_the_next_smallest_too():
 def test_two_hidden_parts_covering_too_few_people_hide_a_third():
     # 2 + 2 people hidden: the total minus the rest would give a figure about 4 people.
     sizes = [2, 2, 7, 8]
-    protected = protect_parts(
-        [disclose(1.0, n, threshold=5) for n in sizes], sizes, threshold=5
-    )
+    protected = protect_parts([disclose(1.0, n, threshold=5) for n in sizes], sizes, threshold=5)
     assert [p.suppressed for p in protected] == [True, True, True, False]
 
 

@@ -140,6 +140,12 @@ ACCESS: dict[str, dict[str, int] | str] = {
     "cohorts:staff_import_preview": {"service_manager": 200, "admin": 200},
     "cohorts:staff_import_template": {"service_manager": 200, "admin": 200},
     "cohorts:staff_import_template_xlsx": {"service_manager": 200, "admin": 200},
+    # Fidelity aggregates: above the line manager, figures only, suppressed where small.
+    # A service manager sees their own services (also within a programme's page).
+    "fidelity:programme_aggregates": BOTH_SIDES,
+    "fidelity:programme_aggregates_csv": BOTH_SIDES,
+    "fidelity:service_aggregates": BOTH_SIDES,
+    "fidelity:service_aggregates_csv": BOTH_SIDES,
     # Fidelity: the programme's tool is read by both sides and changed by its
     # commissioners. A check is the practitioner's and their line manager's (and a peer's
     # who completed it); no admin either (DESIGN §3). Changing a check is for whoever
@@ -434,6 +440,22 @@ ARGUMENTS: dict[str, tuple[Callable, Callable | None]] = {
     "supervision:session_detail": (_own_session, None),
     "supervision:session_confirm": (_own_session, None),
     "supervision:reminder_dismiss": (_own_reminder, None),
+    "fidelity:programme_aggregates": (
+        lambda w: {"pk": w.programme.pk},
+        lambda w: {"pk": w.other_programme.pk},
+    ),
+    "fidelity:programme_aggregates_csv": (
+        lambda w: {"pk": w.programme.pk, "table": "principles"},
+        lambda w: {"pk": w.other_programme.pk, "table": "principles"},
+    ),
+    "fidelity:service_aggregates": (
+        lambda w: {"pk": w.service.pk},
+        lambda w: {"pk": w.other_service.pk},
+    ),
+    "fidelity:service_aggregates_csv": (
+        lambda w: {"pk": w.service.pk, "table": "actions"},
+        lambda w: {"pk": w.other_service.pk, "table": "actions"},
+    ),
     "fidelity:tool_detail": (
         lambda w: {"pk": w.programme.pk},
         lambda w: {"pk": w.other_programme.pk},
@@ -507,6 +529,11 @@ QUERY_BUDGETS: dict[str, int] = {
     "cohorts:staff_import_preview": 9,
     "cohorts:staff_import_template": 8,
     "cohorts:staff_import_template_xlsx": 8,
+    # About ten for the figures and seven for the signals, whatever the number of checks.
+    "fidelity:programme_aggregates": 24,
+    "fidelity:programme_aggregates_csv": 19,
+    "fidelity:service_aggregates": 26,
+    "fidelity:service_aggregates_csv": 21,
     "fidelity:tool_detail": 11,
     "fidelity:tool_edit": 10,
     "fidelity:reflections": 20,
