@@ -340,7 +340,8 @@ def support_action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "fidelity/support_action.html",
-        {"action": action, "form": form, "may_manage": may_manage},
+        # Not "action": includes/form.html reads that as the form's address.
+        {"support": action, "form": form, "may_manage": may_manage},
     )
 
 
