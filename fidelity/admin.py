@@ -17,11 +17,26 @@ from .models import (
 # --- Tools ---------------------------------------------------------------------------------------
 
 
+def _in_use_by_checks(tool) -> bool:
+    """A version that checks were done with stays as it was: edit the tool in the app to
+    publish the next version instead."""
+    return tool is not None and tool.pk is not None and tool.checks.exists()
+
+
 class FidelityItemInline(admin.TabularInline):
     model = FidelityItem
     extra = 0
     max_num = MAX_ITEMS  # a light-touch reflection stays short
     fields = ["number", "principle", "prompt"]
+
+    def has_add_permission(self, request, obj=None):
+        return not _in_use_by_checks(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _in_use_by_checks(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _in_use_by_checks(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(FidelityTool)
@@ -50,6 +65,16 @@ class FidelityItemAdmin(admin.ModelAdmin):
     list_filter = ["principle", "tool__programme"]
     search_fields = ["prompt", "tool__name"]
     autocomplete_fields = ["tool"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and _in_use_by_checks(obj.tool):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and _in_use_by_checks(obj.tool):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(ChallengeTheme)

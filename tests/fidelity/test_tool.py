@@ -138,3 +138,17 @@ def test_outsiders_get_404(client, world):
     client.force_login(world.practitioner)
     assert client.get(tool_url(world.programme)).status_code == 404
     assert not FidelityTool.objects.exists()
+
+
+def test_admin_keeps_the_items_of_a_version_checks_were_done_with(client, world):
+    used = f.fidelity_tool_with_items(world.programme, items=2)
+    f.FidelityCheckFactory(tool=used, staff=world.practitioner_staff)
+    item = used.items.first()
+    client.force_login(world.admin)
+    page = client.get(reverse("admin:fidelity_fidelitytool_change", args=[used.pk]))
+    assert page.status_code == 200
+    assert 'name="items-0-prompt"' not in page.content.decode()  # shown, not editable
+    url = reverse("admin:fidelity_fidelityitem_change", args=[item.pk])
+    client.post(url, {"tool": used.pk, "number": 1, "principle": "trust", "prompt": "Changed"})
+    item.refresh_from_db()
+    assert item.prompt == "Prompt 1"
