@@ -17,7 +17,7 @@ from __future__ import annotations
 import statistics
 import string
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -237,7 +237,7 @@ class Aggregates:
 
 def _cells(
     scope: Scope,
-    by_group: dict[int | None, tuple[object, int]],
+    by_group: Mapping[int | None, tuple[object, int]],
     total: tuple[object, int] | None,
 ) -> list[Disclosed]:
     """Figures for each group and the total, suppressed below the threshold, with
@@ -445,7 +445,7 @@ def cell_text(row_key: str, cell: Disclosed, part: str = "") -> str:
                 else f"{value.median_days_to_close:g} days"
             )
         return str(getattr(value, part or "opened"))
-    return _mean_text(value)
+    return _mean_text(float(value)) if value is not None else EMPTY_TEXT
 
 
 ACTION_PARTS = (

@@ -85,7 +85,7 @@ def team_signals(line_manager_id: int, today: date | None = None) -> SignalPanel
     panel = SignalPanel(total_label="your team")
 
     # Drift, per person: the last few checks' mean ratings.
-    recent: dict[int, list[float]] = defaultdict(list)
+    recent: dict[int, list[tuple[int, float]]] = defaultdict(list)
     names: dict[int, str] = {}
     for row in (
         checks.filter(mean_rating__isnull=False)
@@ -99,7 +99,7 @@ def team_signals(line_manager_id: int, today: date | None = None) -> SignalPanel
         .filter(recency__lte=DRIFT_CHECKS)
         .values("staff_id", "staff__full_name", "mean_rating", "recency")
     ):
-        recent[row["staff_id"]].append((row["recency"], row["mean_rating"]))  # type: ignore[arg-type]
+        recent[row["staff_id"]].append((row["recency"], row["mean_rating"]))
         names[row["staff_id"]] = row["staff__full_name"]
     for staff_id, pairs in sorted(recent.items(), key=lambda item: names[item[0]]):
         values = [mean for _, mean in sorted(pairs, reverse=True)]  # oldest first
