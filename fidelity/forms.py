@@ -141,7 +141,7 @@ class CheckForm(forms.Form):
     )
     support_wanted = forms.TypedChoiceField(
         label="Would support help?",
-        choices=[("no", "No, not now"), ("yes", "Yes, I would like support")],
+        choices=[("no", "No, not now"), ("yes", "Yes, support would help")],
         coerce=lambda value: value == "yes",
         initial="no",
         widget=RadioSelect(attrs={"class": "btn-check"}),

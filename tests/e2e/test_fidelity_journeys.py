@@ -73,7 +73,7 @@ def test_journey_2_a_practitioner_reflects_from_my_practice_and_asks_for_support
     tap(page, "Prompt 6", "Not yet")
     page.get_by_label("What got in the way").fill("Three new families this week.")
     tap(page, "Any of these themes", "Workload")
-    tap(page, "Would support help", "Yes, I would like support")
+    tap(page, "Would support help", "Yes, support would help")
     page.get_by_role("button", name="Save reflection").click()
     page.get_by_text("A support action is now with the line manager.").wait_for()
     check = FidelityCheck.objects.get(staff=world.practitioner_staff)

@@ -300,3 +300,24 @@ def test_my_team_shows_each_reports_reflections(client, world, tool, frozen):
     colleague = rows[world.colleague_staff]
     assert colleague.last_check_on is None and colleague.open_actions == 0
     assert "Team reflections" in page_text(response)
+
+
+def test_the_observation_and_check_pages_run_a_fixed_number_of_queries(client, world, tool, frozen):
+    check = f.FidelityCheckFactory(
+        tool=tool, staff=world.practitioner_staff, completed_by=world.practitioner
+    )
+    client.force_login(world.line_manager)
+    counts = []
+    for n in (1, 5):
+        for _ in range(n):
+            f.StaffMemberFactory(service=world.service, line_manager=world.line_manager_staff)
+            f.SupportActionFactory(
+                staff=world.practitioner_staff, owner=world.line_manager_staff, check_record=check
+            )
+            check.themes.add(f.ChallengeThemeFactory())
+        with CaptureQueriesContext(connection) as observe:
+            assert client.get(OBSERVE).status_code == 200
+        with CaptureQueriesContext(connection) as shown:
+            assert client.get(detail(check)).status_code == 200
+        counts.append((len(observe), len(shown)))
+    assert counts[0] == counts[1] == (14, 13)
