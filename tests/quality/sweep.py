@@ -511,7 +511,8 @@ QUERY_BUDGETS: dict[str, int] = {
     # Measured here without standards; tests/supervision/test_query_counts.py pins them
     # with a programme's standards and cadence rules in place.
     "supervision:my_practice": 21,  # Reflections (fidelity.queries.reflections_for): +4
-    "supervision:team": 22,  # Team reflections (fidelity.queries.team_reflections): +2
+    # Team reflections (fidelity.queries.team_reflections): +2; signals (fidelity.signals): +5
+    "supervision:team": 27,
     "supervision:cpd_record": 12,
     "supervision:session_detail": 10,
     "supervision:notifications": 13,

@@ -14,7 +14,7 @@ BUDGETS = {
     ("practitioner", "/my-practice/"): 22,  # with Reflections (fidelity): +4
     ("practitioner", "/my-practice/cpd/new/"): 13,
     ("practitioner", "/notifications/"): 13,
-    ("line_manager", "/team/"): 28,  # with Team reflections (fidelity): +2
+    ("line_manager", "/team/"): 32,  # with Team reflections (+2) and signals (+4), fidelity
     ("line_manager", "/my-practice/"): 22,
 }
 
