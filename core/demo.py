@@ -57,6 +57,7 @@ from commissioning.models import (
 )
 from commissioning.services import milestone_templates_seed
 from fidelity.models import (
+    ChallengeTheme,
     FidelityCheck,
     FidelityItem,
     FidelityRating,
@@ -847,6 +848,23 @@ GOT_IN_THE_WAY = (
     "The meeting room was noisy and not private.",
     "I fell back on a checklist when the conversation got difficult.",
     "A heavy caseload this month meant fewer visits than planned.",
+    "",
+)
+
+# The challenge theme each "what got in the way" is tagged with (Django admin keeps the list).
+GOT_IN_THE_WAY_THEMES = {
+    GOT_IN_THE_WAY[0]: "Time",
+    GOT_IN_THE_WAY[1]: "Workload",
+    GOT_IN_THE_WAY[2]: "Resources",
+    GOT_IN_THE_WAY[3]: "Resources",
+    GOT_IN_THE_WAY[4]: "Confidence",
+    GOT_IN_THE_WAY[5]: "Workload",
+}
+THEMES = ("Workload", "Time", "Confidence", "Resources", "Team support")
+# What practitioners said back about a check their line manager recorded in supervision.
+CHECK_RESPONSES = (
+    "Fair. I want to keep working on offering choices early in a visit.",
+    "Thank you: it helped to hear what the family noticed.",
     "",
 )
 
@@ -2012,6 +2030,8 @@ def indicator_value(rng: random.Random, spec: IndicatorPlan, progress: float) ->
 def create_fidelity(world: World) -> None:
     tool = FidelityTool.objects.create(
         programme=world.programme,
+        in_use=True,
+        published=world.at(world.wave1_end, 9),
         name="Trauma-informed practice reflection",
         description=(
             "Six quick questions, one for each principle, about a recent piece of work. "
@@ -2033,10 +2053,37 @@ def create_fidelity(world: World) -> None:
                 for item, score in zip(items, scores, strict=True)
             ]
     ask_for_support_in_latest_team_check(world, checks)
+    respond_to_supervision_checks(world, checks)
     FidelityCheck.objects.bulk_create(checks)  # sets the pks the ratings point at
     FidelityRating.objects.bulk_create(ratings)
+    tag_challenge_themes(checks)
     create_support_actions(world, [check for check in checks if check.support_wanted])
     world.fidelity_checks = checks
+
+
+def tag_challenge_themes(checks: list[FidelityCheck]) -> None:
+    """Each check's "what got in the way" tagged with its theme, so themes recur."""
+    themes = {}
+    for position, name in enumerate(THEMES, start=1):
+        themes[name], _ = ChallengeTheme.objects.get_or_create(
+            name=name, defaults={"position": position}
+        )
+    tagged = FidelityCheck.themes.through
+    tagged.objects.bulk_create(
+        tagged(fidelitycheck_id=check.pk, challengetheme_id=themes[name].pk)
+        for check in checks
+        if (name := GOT_IN_THE_WAY_THEMES.get(check.got_in_the_way))
+    )
+
+
+def respond_to_supervision_checks(world: World, checks: list[FidelityCheck]) -> None:
+    """Practitioners answer most of the checks their line manager records with them."""
+    for check in checks:
+        if check.kind == FidelityCheck.Kind.SUPERVISION and check.completed_by_id:
+            # Chosen by date, not by the random generator, so the rest of the demo is unchanged.
+            check.response = CHECK_RESPONSES[check.done_on.toordinal() % len(CHECK_RESPONSES)]
+            if check.response:
+                check.responded_at = world.at(check.done_on + timedelta(days=1), 10)
 
 
 def ask_for_support_in_latest_team_check(world: World, checks: list[FidelityCheck]) -> None:

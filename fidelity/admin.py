@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from .models import (
     MAX_ITEMS,
+    ChallengeTheme,
     FidelityCheck,
     FidelityItem,
     FidelityRating,
@@ -16,20 +17,36 @@ from .models import (
 # --- Tools ---------------------------------------------------------------------------------------
 
 
+def _in_use_by_checks(tool) -> bool:
+    """A version that checks were done with stays as it was: edit the tool in the app to
+    publish the next version instead."""
+    return tool is not None and tool.pk is not None and tool.checks.exists()
+
+
 class FidelityItemInline(admin.TabularInline):
     model = FidelityItem
     extra = 0
     max_num = MAX_ITEMS  # a light-touch reflection stays short
     fields = ["number", "principle", "prompt"]
 
+    def has_add_permission(self, request, obj=None):
+        return not _in_use_by_checks(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _in_use_by_checks(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _in_use_by_checks(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(FidelityTool)
 class FidelityToolAdmin(admin.ModelAdmin):
-    list_display = ["name", "programme", "item_count"]
+    list_display = ["name", "version", "programme", "in_use", "item_count"]
     list_select_related = ["programme"]
-    list_filter = ["programme"]
+    list_filter = ["programme", "in_use"]
     search_fields = ["name", "programme__name"]
     autocomplete_fields = ["programme"]
+    readonly_fields = ["published", "published_by"]
     inlines = [FidelityItemInline]
     ordering = ["-programme__start_date", "programme__name", "name"]
 
@@ -48,6 +65,25 @@ class FidelityItemAdmin(admin.ModelAdmin):
     list_filter = ["principle", "tool__programme"]
     search_fields = ["prompt", "tool__name"]
     autocomplete_fields = ["tool"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and _in_use_by_checks(obj.tool):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and _in_use_by_checks(obj.tool):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(ChallengeTheme)
+class ChallengeThemeAdmin(admin.ModelAdmin):
+    """The short list of challenge themes practitioners tag their checks with."""
+
+    list_display = ["name", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["name"]
 
 
 # --- Checks and ratings --------------------------------------------------------------------------
@@ -83,11 +119,15 @@ class FidelityCheckAdmin(admin.ModelAdmin):
     search_fields = ["staff__full_name", "staff__email", "tool__name"]
     autocomplete_fields = ["tool", "staff", "completed_by"]
     readonly_fields = ["mean_rating"]
+    filter_horizontal = ["themes"]
     date_hierarchy = "done_on"
     inlines = [FidelityRatingInline]
     fieldsets = [
         (None, {"fields": ["tool", "staff", "kind", "completed_by", "done_on", "mean_rating"]}),
-        ("Reflection", {"fields": ["went_well", "got_in_the_way", "support_wanted"]}),
+        (
+            "Reflection",
+            {"fields": ["went_well", "got_in_the_way", "support_wanted", "themes", "response"]},
+        ),
     ]
 
     def save_related(self, request, form, formsets, change):

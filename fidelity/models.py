@@ -11,7 +11,8 @@ from commissioning.models import Programme
 
 MAX_ITEMS = 8  # about three minutes: longer and it stops being light-touch
 RATING_MIN, RATING_MAX = 1, 4
-RATING_LABELS = {1: "Starting out", 2: "Developing", 3: "Established", 4: "A strength"}
+# A strengths-based scale: how often the practice showed, never a pass or a fail.
+RATING_LABELS = {1: "Not yet", 2: "Sometimes", 3: "Often", 4: "Consistently"}
 
 
 class Principle(models.TextChoices):
@@ -26,17 +27,60 @@ class Principle(models.TextChoices):
 
 
 class FidelityTool(models.Model):
+    """One published version of a programme's reflection tool.
+
+    Versions are immutable once saved: editing the tool publishes the next version, and
+    the checks already done keep pointing at the version they used. ``in_use`` marks the
+    version new checks use (one per programme).
+    """
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="fidelity_tools"
     )
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    version = models.PositiveSmallIntegerField(default=1)
+    in_use = models.BooleanField(
+        default=False, help_text="The version new checks in this programme use."
+    )
+    published = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
-        ordering = ["programme", "name"]
+        ordering = ["programme", "name", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "name"], name="unique_fidelity_tool")
+            models.UniqueConstraint(
+                fields=["programme", "name", "version"], name="unique_fidelity_tool_version"
+            ),
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(in_use=True),
+                name="one_fidelity_tool_in_use",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+
+class ChallengeTheme(models.Model):
+    """A recurring challenge a check can be tagged with (workload, time, confidence...).
+
+    A short fixed list kept in Django admin, so themes can be counted across a team.
+    """
+
+    name = models.CharField(max_length=60, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True, help_text="Offered on new checks.")
+
+    class Meta:
+        ordering = ["position", "name"]
 
     def __str__(self) -> str:
         return self.name
@@ -65,7 +109,7 @@ class FidelityItem(models.Model):
 class FidelityCheck(models.Model):
     class Kind(models.TextChoices):
         SELF = "self", "Self-reflection"
-        PEER = "peer", "Peer observation"
+        PEER = "peer", "Observation"
         SUPERVISION = "supervision", "In supervision"
 
     tool = models.ForeignKey(FidelityTool, on_delete=models.PROTECT, related_name="checks")
@@ -81,7 +125,15 @@ class FidelityCheck(models.Model):
     done_on = models.DateField(default=timezone.localdate)
     went_well = models.TextField("What went well", blank=True)
     got_in_the_way = models.TextField("What got in the way", blank=True)
-    support_wanted = models.BooleanField(default=False)
+    support_wanted = models.BooleanField("Would support help?", default=False)
+    themes = models.ManyToManyField(ChallengeTheme, blank=True, related_name="checks")
+    response = models.TextField(
+        "Practitioner's response",
+        blank=True,
+        help_text="The practitioner's reply to an observation or supervision check.",
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
     mean_rating = models.FloatField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -111,6 +163,10 @@ class FidelityRating(models.Model):
     def __str__(self) -> str:
         return f"{self.item.get_principle_display()}: {self.rating}"
 
+    @property
+    def label(self) -> str:
+        return RATING_LABELS.get(self.rating, str(self.rating))
+
 
 class SupportAction(models.Model):
     """Help for a practitioner, owned by their line manager: a challenge leads to support."""
@@ -126,7 +182,7 @@ class SupportAction(models.Model):
     owner = models.ForeignKey(
         StaffMember, on_delete=models.PROTECT, related_name="support_actions_owned"
     )
-    description = models.TextField()
+    description = models.TextField("What will help")
     due_on = models.DateField()
     done_on = models.DateField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now)
@@ -136,6 +192,10 @@ class SupportAction(models.Model):
 
     def __str__(self) -> str:
         return f"Support for {self.staff}: {self.description[:50]}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_on is None and self.due_on < timezone.localdate()
 
 
 # Audit trail (django-auditlog): the support that follows a fidelity check.

@@ -12,7 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from cohorts.queries import memberships_of
 from core.roles import roles_for
-from fidelity.queries import checks_visible_to
+from fidelity.queries import reflections_for, team_reflections
+from fidelity.signals import team_signals
 
 from . import queries, services
 from .forms import CpdForm, NotificationPreferenceForm, SessionForm
@@ -102,7 +103,7 @@ def my_practice(request: HttpRequest) -> HttpResponse:
             "cpd": queries.cpd_visible_to(request.user).select_related("resource")[:5],
             "memberships": memberships_of(request.user),
             "reminders": queries.reminders_for(request.user)[:5],
-            "checks": checks_visible_to(request.user).filter(staff_id=staff.pk)[:3],
+            "reflections": reflections_for(request.user),
         },
     )
 
@@ -165,6 +166,8 @@ def team(request: HttpRequest) -> HttpResponse:
             "awaiting_count": awaiting.count(),
             "capability": capability,
             "compliance": queries.compliance_for_team(capability.me.staff) if capability else None,
+            "team_signals": team_signals(roles.staff_id) if roles.staff_id else None,
+            "team_reflections": team_reflections(request.user),
         },
     )
 

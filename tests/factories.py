@@ -371,3 +371,24 @@ class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     email_digest = True
+
+
+# --- Fidelity: challenge themes, a tool with its items -----------------------------------------
+
+
+class ChallengeThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "fidelity.ChallengeTheme"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Theme {n}")
+
+
+def fidelity_tool_with_items(programme, items: int = 6, **kwargs) -> FidelityTool:
+    """A tool in use in ``programme`` with one item per principle (up to six)."""
+    tool = FidelityToolFactory(programme=programme, in_use=True, **kwargs)
+    for number, principle in enumerate(list(Principle)[:items], start=1):
+        FidelityItemFactory(
+            tool=tool, number=number, principle=principle, prompt=f"Prompt {number}"
+        )
+    return tool

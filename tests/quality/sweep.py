@@ -140,6 +140,26 @@ ACCESS: dict[str, dict[str, int] | str] = {
     "cohorts:staff_import_preview": {"service_manager": 200, "admin": 200},
     "cohorts:staff_import_template": {"service_manager": 200, "admin": 200},
     "cohorts:staff_import_template_xlsx": {"service_manager": 200, "admin": 200},
+    # Fidelity aggregates: above the line manager, figures only, suppressed where small.
+    # A service manager sees their own services (also within a programme's page).
+    "fidelity:programme_aggregates": BOTH_SIDES,
+    "fidelity:programme_aggregates_csv": BOTH_SIDES,
+    "fidelity:service_aggregates": BOTH_SIDES,
+    "fidelity:service_aggregates_csv": BOTH_SIDES,
+    # Fidelity: the programme's tool is read by both sides and changed by its
+    # commissioners. A check is the practitioner's and their line manager's (and a peer's
+    # who completed it); no admin either (DESIGN §3). Changing a check is for whoever
+    # completed it, responding for the practitioner (403 for the other, who sees it).
+    "fidelity:tool_detail": BOTH_SIDES,
+    "fidelity:tool_edit": SETS_UP_PROGRAMME,
+    "fidelity:reflections": {"practitioner": 200, "line_manager": 200},
+    "fidelity:check_new": {"practitioner": 200, "line_manager": 200},
+    "fidelity:observation_new": {"line_manager": 200, "practitioner": 200},
+    "fidelity:check_detail": {"practitioner": 200, "line_manager": 200},
+    "fidelity:check_edit": {"practitioner": 200, "line_manager": 403},
+    "fidelity:check_respond": {"practitioner": 200, "line_manager": 403},
+    "fidelity:support_action_detail": {"line_manager": 200, "practitioner": 200},
+    "fidelity:support_action_done": {"line_manager": 405, "practitioner": 405},
 }
 
 # Roles that may also open the *other* programme's or service's object (admins see all).
@@ -325,6 +345,61 @@ def _own_reminder(w) -> dict:
     return {"pk": reminder.pk}
 
 
+# The fidelity pages' objects, found (the demo's) or made for the world's practitioner:
+# a self-reflection, a check their line manager recorded, and a support action.
+def _own_self_check(w) -> dict:
+    from fidelity.models import FidelityCheck
+
+    check = (
+        FidelityCheck.objects.filter(
+            staff=w.practitioner_staff, kind="self", completed_by=w.practitioner
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if check is None:
+        from tests.factories import FidelityCheckFactory
+
+        check = FidelityCheckFactory(
+            staff=w.practitioner_staff, kind="self", completed_by=w.practitioner
+        )
+    return {"pk": check.pk}
+
+
+def _own_observation(w) -> dict:
+    from fidelity.models import FidelityCheck
+
+    check = (
+        FidelityCheck.objects.filter(
+            staff=w.practitioner_staff, kind="supervision", completed_by=w.line_manager
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if check is None:
+        from tests.factories import FidelityCheckFactory
+
+        check = FidelityCheckFactory(
+            staff=w.practitioner_staff, kind="supervision", completed_by=w.line_manager
+        )
+    return {"pk": check.pk}
+
+
+def _own_support_action(w) -> dict:
+    from fidelity.models import SupportAction
+
+    action = (
+        SupportAction.objects.filter(staff=w.practitioner_staff, owner=w.line_manager_staff)
+        .order_by("-pk")
+        .first()
+    )
+    if action is None:
+        from tests.factories import SupportActionFactory
+
+        action = SupportActionFactory(staff=w.practitioner_staff, owner=w.line_manager_staff)
+    return {"pk": action.pk}
+
+
 # For each page with arguments: (world -> kwargs for an object of the user's own
 # programme/service, world -> kwargs for an object they must not see).
 ARGUMENTS: dict[str, tuple[Callable, Callable | None]] = {
@@ -365,6 +440,37 @@ ARGUMENTS: dict[str, tuple[Callable, Callable | None]] = {
     "supervision:session_detail": (_own_session, None),
     "supervision:session_confirm": (_own_session, None),
     "supervision:reminder_dismiss": (_own_reminder, None),
+    "fidelity:programme_aggregates": (
+        lambda w: {"pk": w.programme.pk},
+        lambda w: {"pk": w.other_programme.pk},
+    ),
+    "fidelity:programme_aggregates_csv": (
+        lambda w: {"pk": w.programme.pk, "table": "principles"},
+        lambda w: {"pk": w.other_programme.pk, "table": "principles"},
+    ),
+    "fidelity:service_aggregates": (
+        lambda w: {"pk": w.service.pk},
+        lambda w: {"pk": w.other_service.pk},
+    ),
+    "fidelity:service_aggregates_csv": (
+        lambda w: {"pk": w.service.pk, "table": "actions"},
+        lambda w: {"pk": w.other_service.pk, "table": "actions"},
+    ),
+    "fidelity:tool_detail": (
+        lambda w: {"pk": w.programme.pk},
+        lambda w: {"pk": w.other_programme.pk},
+    ),
+    "fidelity:tool_edit": (
+        lambda w: {"pk": w.programme.pk},
+        lambda w: {"pk": w.other_programme.pk},
+    ),
+    # No "other" object: admins may not see others' checks (DESIGN §3); tests/fidelity
+    # covers the outsiders.
+    "fidelity:check_detail": (_own_self_check, None),
+    "fidelity:check_edit": (_own_self_check, None),
+    "fidelity:check_respond": (_own_observation, None),
+    "fidelity:support_action_detail": (_own_support_action, None),
+    "fidelity:support_action_done": (_own_support_action, None),
 }
 
 
@@ -404,8 +510,9 @@ QUERY_BUDGETS: dict[str, int] = {
     "commissioning:resource_edit": 12,
     # Measured here without standards; tests/supervision/test_query_counts.py pins them
     # with a programme's standards and cadence rules in place.
-    "supervision:my_practice": 17,
-    "supervision:team": 20,
+    "supervision:my_practice": 21,  # Reflections (fidelity.queries.reflections_for): +4
+    # Team reflections (fidelity.queries.team_reflections): +2; signals (fidelity.signals): +5
+    "supervision:team": 27,
     "supervision:cpd_record": 12,
     "supervision:session_detail": 10,
     "supervision:notifications": 13,
@@ -423,6 +530,21 @@ QUERY_BUDGETS: dict[str, int] = {
     "cohorts:staff_import_preview": 9,
     "cohorts:staff_import_template": 8,
     "cohorts:staff_import_template_xlsx": 8,
+    # About ten for the figures and seven for the signals, whatever the number of checks.
+    "fidelity:programme_aggregates": 24,
+    "fidelity:programme_aggregates_csv": 19,
+    "fidelity:service_aggregates": 26,
+    "fidelity:service_aggregates_csv": 21,
+    "fidelity:tool_detail": 11,
+    "fidelity:tool_edit": 10,
+    "fidelity:reflections": 20,
+    # Without a tool in the world's programme; tests/fidelity pins the form with one.
+    "fidelity:check_new": 10,
+    "fidelity:observation_new": 10,
+    "fidelity:check_detail": 13,
+    "fidelity:check_edit": 15,
+    "fidelity:check_respond": 13,
+    "fidelity:support_action_detail": 10,
 }
 
 # Pages that show a form. tests/quality/test_form_fuzz.py checks this list against the
@@ -457,4 +579,8 @@ FORM_PAGES = {
     "supervision:my_practice",
     "supervision:cpd_record",
     "supervision:notifications",
+    "fidelity:tool_edit",
+    "fidelity:check_edit",
+    "fidelity:check_respond",
+    "fidelity:support_action_detail",
 }
