@@ -140,6 +140,11 @@ ACCESS: dict[str, dict[str, int] | str] = {
     "cohorts:staff_import_preview": {"service_manager": 200, "admin": 200},
     "cohorts:staff_import_template": {"service_manager": 200, "admin": 200},
     "cohorts:staff_import_template_xlsx": {"service_manager": 200, "admin": 200},
+    # Impact: aggregates only, for those who see the programme, service or cohort as a
+    # whole (line managers and practitioners see their own responses, not these).
+    "outcomes:programme_impact": BOTH_SIDES,
+    "outcomes:service_impact": BOTH_SIDES,
+    "outcomes:cohort_impact": BOTH_SIDES,
 }
 
 # Roles that may also open the *other* programme's or service's object (admins see all).
@@ -365,6 +370,18 @@ ARGUMENTS: dict[str, tuple[Callable, Callable | None]] = {
     "supervision:session_detail": (_own_session, None),
     "supervision:session_confirm": (_own_session, None),
     "supervision:reminder_dismiss": (_own_reminder, None),
+    "outcomes:programme_impact": (
+        lambda w: {"pk": w.programme.pk},
+        lambda w: {"pk": w.other_programme.pk},
+    ),
+    "outcomes:service_impact": (
+        lambda w: {"pk": w.service.pk},
+        lambda w: {"pk": w.other_service.pk},
+    ),
+    "outcomes:cohort_impact": (
+        lambda w: _cohort_of(w.programme),
+        lambda w: _cohort_of(w.other_programme),
+    ),
 }
 
 
@@ -423,6 +440,12 @@ QUERY_BUDGETS: dict[str, int] = {
     "cohorts:staff_import_preview": 9,
     "cohorts:staff_import_template": 8,
     "cohorts:staff_import_template_xlsx": 8,
+    # Impact, measured here with no measurement points (standards and points only);
+    # with measures it adds responses and group names, pinned constant in
+    # tests/outcomes/test_impact.py.
+    "outcomes:programme_impact": 12,
+    "outcomes:service_impact": 12,
+    "outcomes:cohort_impact": 11,
 }
 
 # Pages that show a form. tests/quality/test_form_fuzz.py checks this list against the
