@@ -519,8 +519,10 @@ def impact_charts(impact: MeasureImpact, group_by: str) -> list[charts.Chart]:
                     )
                 )
             else:
-                bars.append(charts.Bar(g.name, None, "Not shown (too few people)"))
+                bars.append(charts.Bar(g.name, None, "Not shown"))
         shown = [g for g in rows if g.shown]
+        if not shown:
+            return out
         out.append(
             charts.bar_chart(
                 title=f"Share reliably improved by {group_by}: {impact.measure.name}",

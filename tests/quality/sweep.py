@@ -145,6 +145,12 @@ ACCESS: dict[str, dict[str, int] | str] = {
     "outcomes:programme_impact": BOTH_SIDES,
     "outcomes:service_impact": BOTH_SIDES,
     "outcomes:cohort_impact": BOTH_SIDES,
+    # Service indicators: both sides read them; the service's managers record them.
+    "outcomes:indicator_list": BOTH_SIDES,
+    "outcomes:indicator_template": BOTH_SIDES,
+    "outcomes:indicator_create": WRITES_AGREEMENT,
+    "outcomes:indicator_upload": WRITES_AGREEMENT,
+    "outcomes:indicator_value_record": WRITES_AGREEMENT,
 }
 
 # Roles that may also open the *other* programme's or service's object (admins see all).
@@ -330,6 +336,17 @@ def _own_reminder(w) -> dict:
     return {"pk": reminder.pk}
 
 
+def _indicator_of(service) -> dict:
+    from outcomes.models import ServiceIndicator
+
+    indicator, _ = ServiceIndicator.objects.get_or_create(
+        service=service,
+        name="Placement moves",
+        defaults={"baseline_value": 4, "baseline_period": "2025–26 Q4"},
+    )
+    return {"pk": indicator.pk}
+
+
 # For each page with arguments: (world -> kwargs for an object of the user's own
 # programme/service, world -> kwargs for an object they must not see).
 ARGUMENTS: dict[str, tuple[Callable, Callable | None]] = {
@@ -381,6 +398,17 @@ ARGUMENTS: dict[str, tuple[Callable, Callable | None]] = {
     "outcomes:cohort_impact": (
         lambda w: _cohort_of(w.programme),
         lambda w: _cohort_of(w.other_programme),
+    ),
+    **{
+        f"outcomes:{name}": (
+            lambda w: {"pk": w.service.pk},
+            lambda w: {"pk": w.other_service.pk},
+        )
+        for name in ("indicator_list", "indicator_template", "indicator_create", "indicator_upload")
+    },
+    "outcomes:indicator_value_record": (
+        lambda w: _indicator_of(w.service),
+        lambda w: _indicator_of(w.other_service),
     ),
 }
 
@@ -446,6 +474,11 @@ QUERY_BUDGETS: dict[str, int] = {
     "outcomes:programme_impact": 12,
     "outcomes:service_impact": 12,
     "outcomes:cohort_impact": 11,
+    "outcomes:indicator_list": 11,
+    "outcomes:indicator_template": 10,
+    "outcomes:indicator_create": 9,
+    "outcomes:indicator_upload": 11,
+    "outcomes:indicator_value_record": 9,
 }
 
 # Pages that show a form. tests/quality/test_form_fuzz.py checks this list against the
@@ -480,4 +513,7 @@ FORM_PAGES = {
     "supervision:my_practice",
     "supervision:cpd_record",
     "supervision:notifications",
+    "outcomes:indicator_create",
+    "outcomes:indicator_upload",
+    "outcomes:indicator_value_record",
 }
