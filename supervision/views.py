@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from cohorts.queries import memberships_of
 from core.roles import roles_for
 from fidelity.queries import checks_visible_to
+from outcomes.queries import open_measures_for
 
 from . import queries, services
 from .forms import CpdForm, NotificationPreferenceForm, SessionForm
@@ -103,6 +105,7 @@ def my_practice(request: HttpRequest) -> HttpResponse:
             "memberships": memberships_of(request.user),
             "reminders": queries.reminders_for(request.user)[:5],
             "checks": checks_visible_to(request.user).filter(staff_id=staff.pk)[:3],
+            "open_measures": open_measures_for(staff.pk, timezone.localdate()),
         },
     )
 

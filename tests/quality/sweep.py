@@ -140,6 +140,22 @@ ACCESS: dict[str, dict[str, int] | str] = {
     "cohorts:staff_import_preview": {"service_manager": 200, "admin": 200},
     "cohorts:staff_import_template": {"service_manager": 200, "admin": 200},
     "cohorts:staff_import_template_xlsx": {"service_manager": 200, "admin": 200},
+    # Measure definitions are not personal: commissioners, service managers and admins read
+    # them; commissioners and admins write them (403 for service managers, who see them).
+    # Publishing, new versions and removing a point are POST only.
+    "outcomes:measure_list": {"commissioner": 200, "service_manager": 200, "admin": 200},
+    "outcomes:measure_detail": {"commissioner": 200, "service_manager": 200, "admin": 200},
+    "outcomes:measure_export_json": {"commissioner": 200, "service_manager": 200, "admin": 200},
+    "outcomes:measure_export_yaml": {"commissioner": 200, "service_manager": 200, "admin": 200},
+    "outcomes:measure_create": {"commissioner": 200, "admin": 200},
+    "outcomes:measure_edit": {"commissioner": 200, "admin": 200, "service_manager": 403},
+    "outcomes:measure_publish": dict.fromkeys(SIGNED_IN, 405),
+    "outcomes:measure_new_version": dict.fromkeys(SIGNED_IN, 405),
+    # A programme's measurement points: its commissioners set them, service managers read.
+    "outcomes:programme_points": SETS_UP_PROGRAMME | {"service_manager": 200},
+    "outcomes:point_remove": dict.fromkeys(SIGNED_IN, 405),
+    # Completing a measure: the person in the cohort only (DESIGN §3).
+    "outcomes:response_complete": {"practitioner": 200},
     # Impact: aggregates only, for those who see the programme, service or cohort as a
     # whole (line managers and practitioners see their own responses, not these).
     "outcomes:programme_impact": BOTH_SIDES,
@@ -336,6 +352,60 @@ def _own_reminder(w) -> dict:
     return {"pk": reminder.pk}
 
 
+# The outcomes pages' objects: measures are shared by everyone who may see them; the open
+# point is one whose window is open today for the world's (or the demo's) practitioner.
+def _measure(status: str) -> dict:
+    from outcomes.models import Measure
+
+    measure = Measure.objects.filter(status=status).order_by("pk").first()
+    if measure is None:
+        from tests.factories import MeasureFactory, MeasureItemFactory
+
+        measure = MeasureFactory(status=status, scale_labels={"1": "No", "2": "Yes"}, scale_max=2)
+        MeasureItemFactory(measure=measure, number=1)
+        MeasureItemFactory(measure=measure, number=2, reverse_scored=True)
+    return {"pk": measure.pk}
+
+
+def _point_of(programme) -> dict:
+    from outcomes.models import MeasurementPoint
+
+    point = MeasurementPoint.objects.filter(programme=programme).order_by("pk").first()
+    if point is None:
+        from tests.factories import MeasurementPointFactory
+
+        point = MeasurementPointFactory(programme=programme, measure_id=_measure("published")["pk"])
+    return {"pk": point.pk}
+
+
+def _open_point(w) -> dict:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cohorts.models import Membership
+    from outcomes.models import Measure
+    from outcomes.queries import open_measures_for
+
+    today = timezone.localdate()
+    found = open_measures_for(w.practitioner_staff.pk, today)
+    if not found:
+        from tests.factories import CohortFactory, MeasurementPointFactory
+
+        cohort = CohortFactory(
+            programme=w.programme,
+            training_start=today + dt.timedelta(days=10),
+            training_end=today + dt.timedelta(days=20),
+        )
+        Membership.objects.create(
+            cohort=cohort, staff=w.practitioner_staff, status=Membership.Status.CONFIRMED
+        )
+        measure = Measure.objects.get(pk=_measure("published")["pk"])
+        MeasurementPointFactory(programme=w.programme, measure=measure, window_days=28)
+        found = open_measures_for(w.practitioner_staff.pk, today)
+    return {"point_pk": found[0].point.pk}
+
+
 def _indicator_of(service) -> dict:
     from outcomes.models import ServiceIndicator
 
@@ -387,6 +457,20 @@ ARGUMENTS: dict[str, tuple[Callable, Callable | None]] = {
     "supervision:session_detail": (_own_session, None),
     "supervision:session_confirm": (_own_session, None),
     "supervision:reminder_dismiss": (_own_reminder, None),
+    "outcomes:measure_detail": (lambda w: _measure("published"), None),
+    "outcomes:measure_export_json": (lambda w: _measure("published"), None),
+    "outcomes:measure_export_yaml": (lambda w: _measure("published"), None),
+    "outcomes:measure_edit": (lambda w: _measure("draft"), None),
+    "outcomes:measure_publish": (lambda w: _measure("draft"), None),
+    "outcomes:measure_new_version": (lambda w: _measure("published"), None),
+    "outcomes:programme_points": (
+        lambda w: {"pk": w.programme.pk},
+        lambda w: {"pk": w.other_programme.pk},
+    ),
+    # POST only (405 to a GET), so no "other" object; tests/outcomes covers outsiders.
+    "outcomes:point_remove": (lambda w: _point_of(w.programme), None),
+    # Nobody else's: tests/outcomes/test_completion.py covers the outsiders.
+    "outcomes:response_complete": (_open_point, None),
     "outcomes:programme_impact": (
         lambda w: {"pk": w.programme.pk},
         lambda w: {"pk": w.other_programme.pk},
@@ -449,7 +533,7 @@ QUERY_BUDGETS: dict[str, int] = {
     "commissioning:resource_edit": 12,
     # Measured here without standards; tests/supervision/test_query_counts.py pins them
     # with a programme's standards and cadence rules in place.
-    "supervision:my_practice": 17,
+    "supervision:my_practice": 18,
     "supervision:team": 20,
     "supervision:cpd_record": 12,
     "supervision:session_detail": 10,
@@ -468,6 +552,14 @@ QUERY_BUDGETS: dict[str, int] = {
     "cohorts:staff_import_preview": 9,
     "cohorts:staff_import_template": 8,
     "cohorts:staff_import_template_xlsx": 8,
+    "outcomes:measure_list": 9,
+    "outcomes:measure_detail": 11,
+    "outcomes:measure_export_json": 10,
+    "outcomes:measure_export_yaml": 10,
+    "outcomes:measure_create": 8,
+    "outcomes:measure_edit": 10,
+    "outcomes:programme_points": 13,
+    "outcomes:response_complete": 17,
     # Impact, measured here with no measurement points (standards and points only);
     # with measures it adds responses and group names, pinned constant in
     # tests/outcomes/test_impact.py.
@@ -516,4 +608,8 @@ FORM_PAGES = {
     "outcomes:indicator_create",
     "outcomes:indicator_upload",
     "outcomes:indicator_value_record",
+    "outcomes:measure_create",
+    "outcomes:measure_edit",
+    "outcomes:programme_points",
+    "outcomes:response_complete",
 }
