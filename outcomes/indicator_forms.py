@@ -3,11 +3,19 @@
 from django import forms
 from django.utils import timezone
 
-from cohorts.forms import RadioSelect
 from commissioning.models import Service
 
 from .indicators import MAX_UPLOAD_BYTES, MAX_VALUE, indicator_rows_parse
 from .models import ServiceIndicator
+
+
+class RadioSelect(forms.RadioSelect):
+    """Radios whose group "label" points at the first option, so the error summary's link
+    moves focus into the group."""
+
+    def id_for_label(self, id_, index=None):
+        return super().id_for_label(id_, "0" if index is None else index)
+
 
 DIRECTION_CHOICES = [("lower", "Lower is better"), ("higher", "Higher is better")]
 MAX_ERRORS_SHOWN = 25

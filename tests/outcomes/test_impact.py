@@ -321,3 +321,22 @@ def test_query_count_does_not_grow_with_data(client, world, name):
         f.ParticipationFactory(programme=world.programme, service=extra)
         pairs_in(extra, setup, A_SCORES)
     assert _count(client, url) == small
+
+
+# --- The demo ---------------------------------------------------------------------------------
+
+
+def test_demo_programme_impact_has_real_figures_and_a_suppressed_service(db, settings):
+    from django.core.management import call_command
+
+    from commissioning.models import Programme
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    programme = Programme.objects.get(name="Trauma-informed practice in family help")
+    report = impact.impact_report(programme=programme)
+    assert report.measures
+    for m in report.measures:
+        assert m.total.shown and m.total.pairs >= report.threshold
+        assert m.total.change.dz is not None and m.total.reliable is not None
+        assert any(g.suppressed for g in m.groups)
