@@ -97,7 +97,7 @@ class GroupImpact:
     """The figures for one group (a service, a cohort, or everyone in scope).
 
     When ``suppressed_reason`` is set every figure is None. ``empty`` means no one in the
-    group has a score at either point: nothing hidden, nothing to show.
+    group has scores at both points: nothing hidden, nothing to show.
     """
 
     name: str
@@ -254,7 +254,7 @@ def group_impact(
     """One group's figures from its people's scores (keyed by person and cohort), and the
     true number of pairs (for complementary suppression; never shown)."""
     keys = [k for k in pre if k in post]
-    if not pre and not post:
+    if not keys:  # no one with both scores: nothing to hide, nothing to show
         return GroupImpact(name, empty=True), 0
     if len(keys) < threshold:
         return GroupImpact(name, suppressed_reason=too_few_reason(threshold)), len(keys)

@@ -340,3 +340,13 @@ def test_demo_programme_impact_has_real_figures_and_a_suppressed_service(db, set
         assert m.total.shown and m.total.pairs >= report.threshold
         assert m.total.change.dz is not None and m.total.reliable is not None
         assert any(g.suppressed for g in m.groups)
+
+
+def test_baselines_without_any_later_score_show_no_pairs_yet(client, world):
+    setup = measure_setup(world.programme)
+    pairs_in(world.service, setup, [(2.0, None)] * 6)
+    [m] = impact.impact_report(programme=world.programme).measures
+    assert m.total.empty and not m.total.suppressed
+    client.force_login(world.commissioner)
+    response = client.get(reverse("outcomes:programme_impact", args=[world.programme.pk]))
+    assert "No matched pairs yet" in page_text(response)
