@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("My service", reverse("commissioning:my_service")))
     if roles.is_commissioner or roles.is_service_manager or roles.is_admin:
         items.append(("Cohorts", reverse("cohorts:cohort_list")))
+        items.append(("Measures", reverse("outcomes:measure_list")))
     if roles.is_line_manager:
         items.append(("My team", reverse("supervision:team")))
     if roles.is_service_manager or roles.is_line_manager or roles.is_admin:

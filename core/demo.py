@@ -65,6 +65,7 @@ from fidelity.models import (
     Principle,
     SupportAction,
 )
+from outcomes import scoring
 from outcomes.models import (
     IndicatorValue,
     Measure,
@@ -1803,24 +1804,14 @@ def create_cpd(world: World) -> None:
 def score_answers(
     measure: Measure, items: Sequence[MeasureItem], answers: Mapping[str, int]
 ) -> tuple[float, dict[str, float]]:
-    """A response's score and subscale scores.
-
-    Reverse-scored items count as ``scale_min + scale_max - raw``; the score is the sum or
-    the mean of the items, as the measure says, and so is each subscale's.
-    """
-
-    def keyed(item: MeasureItem) -> int:
-        raw = answers[str(item.number)]
-        if not measure.scale_min <= raw <= measure.scale_max:
-            raise ValueError(f"Answer {raw} to item {item.number} is outside the scale.")
-        return measure.scale_min + measure.scale_max - raw if item.reverse_scored else raw
-
-    combine = sum if measure.scoring == Measure.Scoring.SUM else fmean
-    score = float(combine([keyed(item) for item in items]))
-    subscales = {}
-    for name in dict.fromkeys(item.subscale for item in items if item.subscale):
-        subscales[name] = float(combine([keyed(i) for i in items if i.subscale == name]))
-    return score, subscales
+    """A response's score and subscale scores, by the same rules as a response completed
+    online (outcomes.scoring)."""
+    scored = scoring.score_answers(
+        [scoring.Item(i.number, i.reverse_scored, i.subscale) for i in items],
+        scoring.Scale(measure.scale_min, measure.scale_max, measure.scoring),
+        answers,
+    )
+    return scored.score, scored.subscales
 
 
 def create_measures() -> tuple[tuple[Measure, list[MeasureItem]], ...]:
@@ -1840,8 +1831,11 @@ def create_measures() -> tuple[tuple[Measure, list[MeasureItem]], ...]:
     )
     stress = define_measure(
         STRESS_SLUG,
-        name="Work-related stress check (demo)",
-        description="A short check on work-related stress over the last two weeks.",
+        name="Staff wellbeing check (demo)",
+        description=(
+            "A short check on how work has been affecting your wellbeing over the last two "
+            "weeks. Higher scores mean more strain."
+        ),
         scale_min=0,
         scale_max=4,
         scale_labels=STRESS_LABELS,
@@ -1870,6 +1864,8 @@ def define_measure(
                 "adapt; do not report results from it as evidence of impact."
             ),
             "is_demonstration": True,
+            "status": Measure.Status.PUBLISHED,
+            "published_at": timezone.now(),
         },
     )
     measure.items.all().delete()
@@ -1896,9 +1892,11 @@ def create_measurement_points(world: World, measure: Measure) -> dict[str, Measu
     kinds = MeasurementPoint.Kind
     start, end = MeasurementPoint.Anchor.TRAINING_START, MeasurementPoint.Anchor.TRAINING_END
     points = [
-        (kinds.PRE, "Before training", start, -21),
-        (kinds.POST, "Six weeks after training", end, 42),
-        (kinds.FOLLOW_UP, "Six-month follow-up", end, 182),
+        (kinds.PRE, "Before training", start, -21, 28),
+        (kinds.POST, "Six weeks after training", end, 42, 28),
+        # Opens a little before six months so that, nine months into the programme, the
+        # champions have a window open (the demo practitioner sees it on My practice).
+        (kinds.FOLLOW_UP, "Six-month follow-up", end, 150, 60),
     ]
     return {
         kind: MeasurementPoint.objects.create(
@@ -1908,9 +1906,9 @@ def create_measurement_points(world: World, measure: Measure) -> dict[str, Measu
             label=label,
             anchor=anchor,
             opens_after_days=opens,
-            window_days=28,
+            window_days=window,
         )
-        for kind, label, anchor, opens in points
+        for kind, label, anchor, opens, window in points
     }
 
 
@@ -1961,6 +1959,8 @@ def measure_response(
         staff=staff,
         point=point,
         cohort=world.wave1,
+        measure=measure,
+        items_answered=len(items),
         completed_at=world.at(day, world.rng.randint(9, 16), world.rng.choice((5, 20, 40))),
         answers=answers,
         score=score,

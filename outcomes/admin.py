@@ -9,6 +9,7 @@ from .models import (
     MeasureItem,
     MeasurementPoint,
     MeasureResponse,
+    ResponseDraft,
     ServiceIndicator,
 )
 
@@ -21,23 +22,45 @@ class MeasureItemInline(admin.TabularInline):
     fields = ["number", "text", "reverse_scored", "subscale"]
 
 
+class PublishedItemInline(MeasureItemInline):
+    readonly_fields = ["number", "text", "reverse_scored", "subscale"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Measure)
 class MeasureAdmin(admin.ModelAdmin):
     list_display = [
         "name",
         "version",
+        "status",
         "slug",
         "item_count",
         "scoring",
         "higher_is_better",
         "is_demonstration",
     ]
-    list_filter = ["scoring", "higher_is_better", "is_demonstration"]
+    list_filter = ["status", "scoring", "higher_is_better", "is_demonstration"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MeasureItemInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "version", "description", "is_demonstration"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "version",
+                    "status",
+                    "published_at",
+                    "description",
+                    "is_demonstration",
+                ]
+            },
+        ),
         ("Response scale", {"fields": [("scale_min", "scale_max"), "scale_labels"]}),
         (
             "Scoring and reliable change",
@@ -46,6 +69,7 @@ class MeasureAdmin(admin.ModelAdmin):
                     "scoring",
                     "higher_is_better",
                     "reliability",
+                    "reliability_kind",
                     "reference_sd",
                     "clinical_cutoff",
                 ]
@@ -57,6 +81,17 @@ class MeasureAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_item_count=Count("items"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Published versions never change (responses were scored against them).
+        if obj is not None and obj.is_published:
+            return [f.name for f in obj._meta.fields]
+        return ["published_at"]
+
+    def get_inline_instances(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return [PublishedItemInline(self.model, self.admin_site)]
+        return super().get_inline_instances(request, obj)
 
     @admin.display(description="Items", ordering="_item_count")
     def item_count(self, obj):
@@ -118,6 +153,19 @@ class MeasureResponseAdmin(admin.ModelAdmin):
     @admin.display(description="Measurement point", ordering="point__label")
     def point_label(self, obj):
         return obj.point.label
+
+
+@admin.register(ResponseDraft)
+class ResponseDraftAdmin(admin.ModelAdmin):
+    """Answers saved part-way; never scored or counted. Read-only: they are the person's."""
+
+    list_display = ["updated", "staff", "point", "cohort"]
+    list_select_related = ["staff", "point__measure", "cohort"]
+    search_fields = ["staff__full_name", "point__label"]
+    readonly_fields = ["staff", "point", "cohort", "answers", "updated"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 # --- Service indicators --------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Measures (instruments), measurement points, responses and service indicators."""
 
+from datetime import date, timedelta
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -15,6 +17,15 @@ class Measure(models.Model):
     class Scoring(models.TextChoices):
         SUM = "sum", "Sum of items"
         MEAN = "mean", "Mean of items"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class ReliabilityKind(models.TextChoices):
+        ALPHA = "alpha", "Cronbach's alpha"
+        TEST_RETEST = "test_retest", "Test–retest r"
+        OTHER = "other", "Other coefficient"
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80)
@@ -39,7 +50,14 @@ class Measure(models.Model):
         validators=[MinValueValidator(0)],
         help_text="Reference standard deviation for reliable change.",
     )
+    reliability_kind = models.CharField(
+        max_length=20, choices=ReliabilityKind.choices, default=ReliabilityKind.ALPHA
+    )
     clinical_cutoff = models.FloatField(null=True, blank=True)
+    # Published measures never change (responses are scored against them); a change is a
+    # new version, copied to a draft by outcomes.services.measure_new_version.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
     licence = models.CharField(max_length=200, blank=True)
     attribution = models.TextField(blank=True)
     is_demonstration = models.BooleanField(
@@ -61,6 +79,10 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (v{self.version})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
 
 class MeasureItem(models.Model):
@@ -116,19 +138,43 @@ class MeasurementPoint(models.Model):
     def __str__(self) -> str:
         return f"{self.measure.name}: {self.label}"
 
+    def window_for(self, cohort: Cohort) -> tuple[date, date] | None:
+        """The first and last day this point is open for a cohort, or None while the
+        cohort's training date that anchors it is not set."""
+        if self.anchor == self.Anchor.TRAINING_START:
+            anchor = cohort.training_start
+        else:
+            anchor = cohort.training_end
+        if anchor is None:
+            return None
+        opens = anchor + timedelta(days=self.opens_after_days)
+        return opens, opens + timedelta(days=self.window_days - 1)
+
 
 class MeasureResponse(models.Model):
-    """One completed measure; scores are computed on save by outcomes.services."""
+    """One completed measure; scores are computed on save by outcomes.services, with the
+    measure version they were scored against. Unfinished answers live in ResponseDraft,
+    so every row here is a complete, scored response."""
 
     staff = models.ForeignKey(
         StaffMember, on_delete=models.CASCADE, related_name="measure_responses"
     )
     point = models.ForeignKey(MeasurementPoint, on_delete=models.CASCADE, related_name="responses")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="measure_responses")
+    measure = models.ForeignKey(
+        Measure,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        help_text="The measure version the answers were scored against.",
+    )
     completed_at = models.DateTimeField(default=timezone.now)
     answers = models.JSONField(help_text="Item number → raw answer.")
     score = models.FloatField()
     subscale_scores = models.JSONField(default=dict, blank=True)
+    items_answered = models.PositiveSmallIntegerField(null=True, blank=True)
+    prorated = models.BooleanField(
+        default=False, help_text="Scored from the answered items (some were left blank)."
+    )
 
     class Meta:
         ordering = ["-completed_at"]
@@ -140,6 +186,31 @@ class MeasureResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point} – {self.staff}"
+
+    def save(self, *args, **kwargs):
+        if self.measure_id is None and self.point_id is not None:
+            self.measure_id = self.point.measure_id
+        super().save(*args, **kwargs)
+
+
+class ResponseDraft(models.Model):
+    """Answers saved part-way ("Save and finish later"); deleted when the response is
+    submitted. Drafts are never scored or counted."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="+")
+    point = models.ForeignKey(MeasurementPoint, on_delete=models.CASCADE, related_name="drafts")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    answers = models.JSONField(default=dict, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated"]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "point", "cohort"], name="one_draft_per_point")
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft: {self.point} – {self.staff}"
 
 
 class ServiceIndicator(models.Model):

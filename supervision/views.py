@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from cohorts.queries import memberships_of
 from core.roles import roles_for
 from fidelity.queries import reflections_for, team_reflections
 from fidelity.signals import team_signals
+from outcomes.queries import open_measures_for
 
 from . import queries, services
 from .forms import CpdForm, NotificationPreferenceForm, SessionForm
@@ -104,6 +106,7 @@ def my_practice(request: HttpRequest) -> HttpResponse:
             "memberships": memberships_of(request.user),
             "reminders": queries.reminders_for(request.user)[:5],
             "reflections": reflections_for(request.user),
+            "open_measures": open_measures_for(staff.pk, timezone.localdate()),
         },
     )
 

@@ -20,7 +20,13 @@ from commissioning.models import (
     Standards,
 )
 from fidelity.models import FidelityCheck, FidelityItem, FidelityTool, Principle, SupportAction
-from outcomes.models import Measure, MeasurementPoint, MeasureResponse
+from outcomes.models import (
+    Measure,
+    MeasureItem,
+    MeasurementPoint,
+    MeasureResponse,
+    ResponseDraft,
+)
 from supervision.models import CpdActivity, Reminder, SupervisionSession
 
 PASSWORD = "correct-horse-battery-staple"
@@ -217,6 +223,7 @@ class MeasureFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Confidence scale {n}")
     slug = factory.Sequence(lambda n: f"confidence-{n}")
+    status = Measure.Status.PUBLISHED
 
 
 class MeasurementPointFactory(factory.django.DjangoModelFactory):
@@ -238,6 +245,7 @@ class MeasureResponseFactory(factory.django.DjangoModelFactory):
     staff = factory.SubFactory(StaffMemberFactory)
     point = factory.SubFactory(MeasurementPointFactory)
     cohort = factory.SubFactory(CohortFactory, programme=factory.SelfAttribute("..point.programme"))
+    measure = factory.SelfAttribute("point.measure")
     answers = factory.LazyFunction(lambda: {"1": 3, "2": 4})
     score = 3.5
 
@@ -392,3 +400,20 @@ def fidelity_tool_with_items(programme, items: int = 6, **kwargs) -> FidelityToo
             tool=tool, number=number, principle=principle, prompt=f"Prompt {number}"
         )
     return tool
+class MeasureItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeasureItem
+
+    measure = factory.SubFactory(MeasureFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"I can do practice thing {n}.")
+
+
+class ResponseDraftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResponseDraft
+
+    staff = factory.SubFactory(StaffMemberFactory)
+    point = factory.SubFactory(MeasurementPointFactory)
+    cohort = factory.SubFactory(CohortFactory, programme=factory.SelfAttribute("..point.programme"))
+    answers = factory.LazyFunction(lambda: {"1": 3})

@@ -55,7 +55,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 # Pages checked per URL name: two services or cohorts say what sixty would. Only the first
 # role to reach a URL name checks a second page of it; the others check one.
 MAX_PER_NAME = 2
-FILE_SUFFIXES = (".pdf", ".csv", ".xlsx", ".xls", ".docx", ".zip", ".json", ".svg", ".png")
+FILE_SUFFIXES = (
+    ".pdf",
+    ".csv",
+    ".xlsx",
+    ".xls",
+    ".docx",
+    ".zip",
+    ".json",
+    ".yaml",
+    ".svg",
+    ".png",
+)
 LINK_SCOPE = "main a[href], nav a[href]"
 
 # Pages in the URL configuration that are not HTML pages a person reads.

@@ -160,6 +160,33 @@ ACCESS: dict[str, dict[str, int] | str] = {
     "fidelity:check_respond": {"practitioner": 200, "line_manager": 403},
     "fidelity:support_action_detail": {"line_manager": 200, "practitioner": 200},
     "fidelity:support_action_done": {"line_manager": 405, "practitioner": 405},
+    # Measure definitions are not personal: commissioners, service managers and admins read
+    # them; commissioners and admins write them (403 for service managers, who see them).
+    # Publishing, new versions and removing a point are POST only.
+    "outcomes:measure_list": {"commissioner": 200, "service_manager": 200, "admin": 200},
+    "outcomes:measure_detail": {"commissioner": 200, "service_manager": 200, "admin": 200},
+    "outcomes:measure_export_json": {"commissioner": 200, "service_manager": 200, "admin": 200},
+    "outcomes:measure_export_yaml": {"commissioner": 200, "service_manager": 200, "admin": 200},
+    "outcomes:measure_create": {"commissioner": 200, "admin": 200},
+    "outcomes:measure_edit": {"commissioner": 200, "admin": 200, "service_manager": 403},
+    "outcomes:measure_publish": dict.fromkeys(SIGNED_IN, 405),
+    "outcomes:measure_new_version": dict.fromkeys(SIGNED_IN, 405),
+    # A programme's measurement points: its commissioners set them, service managers read.
+    "outcomes:programme_points": SETS_UP_PROGRAMME | {"service_manager": 200},
+    "outcomes:point_remove": dict.fromkeys(SIGNED_IN, 405),
+    # Completing a measure: the person in the cohort only (DESIGN §3).
+    "outcomes:response_complete": {"practitioner": 200},
+    # Impact: aggregates only, for those who see the programme, service or cohort as a
+    # whole (line managers and practitioners see their own responses, not these).
+    "outcomes:programme_impact": BOTH_SIDES,
+    "outcomes:service_impact": BOTH_SIDES,
+    "outcomes:cohort_impact": BOTH_SIDES,
+    # Service indicators: both sides read them; the service's managers record them.
+    "outcomes:indicator_list": BOTH_SIDES,
+    "outcomes:indicator_template": BOTH_SIDES,
+    "outcomes:indicator_create": WRITES_AGREEMENT,
+    "outcomes:indicator_upload": WRITES_AGREEMENT,
+    "outcomes:indicator_value_record": WRITES_AGREEMENT,
 }
 
 # Roles that may also open the *other* programme's or service's object (admins see all).
@@ -398,6 +425,69 @@ def _own_support_action(w) -> dict:
 
         action = SupportActionFactory(staff=w.practitioner_staff, owner=w.line_manager_staff)
     return {"pk": action.pk}
+# The outcomes pages' objects: measures are shared by everyone who may see them; the open
+# point is one whose window is open today for the world's (or the demo's) practitioner.
+def _measure(status: str) -> dict:
+    from outcomes.models import Measure
+
+    measure = Measure.objects.filter(status=status).order_by("pk").first()
+    if measure is None:
+        from tests.factories import MeasureFactory, MeasureItemFactory
+
+        measure = MeasureFactory(status=status, scale_labels={"1": "No", "2": "Yes"}, scale_max=2)
+        MeasureItemFactory(measure=measure, number=1)
+        MeasureItemFactory(measure=measure, number=2, reverse_scored=True)
+    return {"pk": measure.pk}
+
+
+def _point_of(programme) -> dict:
+    from outcomes.models import MeasurementPoint
+
+    point = MeasurementPoint.objects.filter(programme=programme).order_by("pk").first()
+    if point is None:
+        from tests.factories import MeasurementPointFactory
+
+        point = MeasurementPointFactory(programme=programme, measure_id=_measure("published")["pk"])
+    return {"pk": point.pk}
+
+
+def _open_point(w) -> dict:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cohorts.models import Membership
+    from outcomes.models import Measure
+    from outcomes.queries import open_measures_for
+
+    today = timezone.localdate()
+    found = open_measures_for(w.practitioner_staff.pk, today)
+    if not found:
+        from tests.factories import CohortFactory, MeasurementPointFactory
+
+        cohort = CohortFactory(
+            programme=w.programme,
+            training_start=today + dt.timedelta(days=10),
+            training_end=today + dt.timedelta(days=20),
+        )
+        Membership.objects.create(
+            cohort=cohort, staff=w.practitioner_staff, status=Membership.Status.CONFIRMED
+        )
+        measure = Measure.objects.get(pk=_measure("published")["pk"])
+        MeasurementPointFactory(programme=w.programme, measure=measure, window_days=28)
+        found = open_measures_for(w.practitioner_staff.pk, today)
+    return {"point_pk": found[0].point.pk}
+
+
+def _indicator_of(service) -> dict:
+    from outcomes.models import ServiceIndicator
+
+    indicator, _ = ServiceIndicator.objects.get_or_create(
+        service=service,
+        name="Placement moves",
+        defaults={"baseline_value": 4, "baseline_period": "2025–26 Q4"},
+    )
+    return {"pk": indicator.pk}
 
 
 # For each page with arguments: (world -> kwargs for an object of the user's own
@@ -471,6 +561,43 @@ ARGUMENTS: dict[str, tuple[Callable, Callable | None]] = {
     "fidelity:check_respond": (_own_observation, None),
     "fidelity:support_action_detail": (_own_support_action, None),
     "fidelity:support_action_done": (_own_support_action, None),
+    "outcomes:measure_detail": (lambda w: _measure("published"), None),
+    "outcomes:measure_export_json": (lambda w: _measure("published"), None),
+    "outcomes:measure_export_yaml": (lambda w: _measure("published"), None),
+    "outcomes:measure_edit": (lambda w: _measure("draft"), None),
+    "outcomes:measure_publish": (lambda w: _measure("draft"), None),
+    "outcomes:measure_new_version": (lambda w: _measure("published"), None),
+    "outcomes:programme_points": (
+        lambda w: {"pk": w.programme.pk},
+        lambda w: {"pk": w.other_programme.pk},
+    ),
+    # POST only (405 to a GET), so no "other" object; tests/outcomes covers outsiders.
+    "outcomes:point_remove": (lambda w: _point_of(w.programme), None),
+    # Nobody else's: tests/outcomes/test_completion.py covers the outsiders.
+    "outcomes:response_complete": (_open_point, None),
+    "outcomes:programme_impact": (
+        lambda w: {"pk": w.programme.pk},
+        lambda w: {"pk": w.other_programme.pk},
+    ),
+    "outcomes:service_impact": (
+        lambda w: {"pk": w.service.pk},
+        lambda w: {"pk": w.other_service.pk},
+    ),
+    "outcomes:cohort_impact": (
+        lambda w: _cohort_of(w.programme),
+        lambda w: _cohort_of(w.other_programme),
+    ),
+    **{
+        f"outcomes:{name}": (
+            lambda w: {"pk": w.service.pk},
+            lambda w: {"pk": w.other_service.pk},
+        )
+        for name in ("indicator_list", "indicator_template", "indicator_create", "indicator_upload")
+    },
+    "outcomes:indicator_value_record": (
+        lambda w: _indicator_of(w.service),
+        lambda w: _indicator_of(w.other_service),
+    ),
 }
 
 
@@ -510,7 +637,7 @@ QUERY_BUDGETS: dict[str, int] = {
     "commissioning:resource_edit": 12,
     # Measured here without standards; tests/supervision/test_query_counts.py pins them
     # with a programme's standards and cadence rules in place.
-    "supervision:my_practice": 21,  # Reflections (fidelity.queries.reflections_for): +4
+    "supervision:my_practice": 22,  # Reflections (fidelity): +4; measures open (outcomes): +1
     # Team reflections (fidelity.queries.team_reflections): +2; signals (fidelity.signals): +5
     "supervision:team": 27,
     "supervision:cpd_record": 12,
@@ -545,6 +672,25 @@ QUERY_BUDGETS: dict[str, int] = {
     "fidelity:check_edit": 15,
     "fidelity:check_respond": 13,
     "fidelity:support_action_detail": 10,
+    "outcomes:measure_list": 9,
+    "outcomes:measure_detail": 11,
+    "outcomes:measure_export_json": 10,
+    "outcomes:measure_export_yaml": 10,
+    "outcomes:measure_create": 8,
+    "outcomes:measure_edit": 10,
+    "outcomes:programme_points": 13,
+    "outcomes:response_complete": 17,
+    # Impact, measured here with no measurement points (standards and points only);
+    # with measures it adds responses and group names, pinned constant in
+    # tests/outcomes/test_impact.py.
+    "outcomes:programme_impact": 12,
+    "outcomes:service_impact": 12,
+    "outcomes:cohort_impact": 11,
+    "outcomes:indicator_list": 11,
+    "outcomes:indicator_template": 10,
+    "outcomes:indicator_create": 9,
+    "outcomes:indicator_upload": 11,
+    "outcomes:indicator_value_record": 9,
 }
 
 # Pages that show a form. tests/quality/test_form_fuzz.py checks this list against the
@@ -583,4 +729,11 @@ FORM_PAGES = {
     "fidelity:check_edit",
     "fidelity:check_respond",
     "fidelity:support_action_detail",
+    "outcomes:indicator_create",
+    "outcomes:indicator_upload",
+    "outcomes:indicator_value_record",
+    "outcomes:measure_create",
+    "outcomes:measure_edit",
+    "outcomes:programme_points",
+    "outcomes:response_complete",
 }

@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from tests import factories as f
 
 BUDGETS = {
-    ("practitioner", "/my-practice/"): 22,  # with Reflections (fidelity): +4
+    ("practitioner", "/my-practice/"): 23,  # Reflections (fidelity): +4; measures open: +1
     ("practitioner", "/my-practice/cpd/new/"): 13,
     ("practitioner", "/notifications/"): 13,
     ("line_manager", "/team/"): 32,  # with Team reflections (+2) and signals (+4), fidelity
-    ("line_manager", "/my-practice/"): 22,
+    ("line_manager", "/my-practice/"): 23,
 }
 
 
