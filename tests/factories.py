@@ -371,3 +371,12 @@ class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     email_digest = True
+
+
+class GeneratedReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.GeneratedReport"
+
+    requested_by = factory.SubFactory(UserFactory)
+    programme = factory.SubFactory(ProgrammeFactory)
+    as_of = factory.LazyFunction(timezone.localdate)
