@@ -55,6 +55,11 @@ class GeneratedReport(models.Model):
         return subject.name if subject else "Report"
 
     @property
+    def requested_by_name(self) -> str:
+        user = self.requested_by
+        return (user.get_full_name() or user.username) if user else "—"
+
+    @property
     def kind(self) -> str:
         return "Programme commissioning report" if self.programme_id else "Service report"
 

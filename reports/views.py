@@ -4,11 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from . import queries, rules, services
 from .exports import FORMATS, table_response
@@ -32,7 +31,7 @@ def _dashboard_page(request, dashboard, form, **extra) -> HttpResponse:
         "reports/dashboard.html",
         {
             "dashboard": dashboard,
-            "form": form,
+            "period_form": form,
             "risks": rules.risks(dashboard),
             "query": request.GET.urlencode(),
             **extra,
@@ -132,9 +131,10 @@ def _after_request(request: HttpRequest, report: GeneratedReport) -> HttpRespons
 
 
 @login_required
-@require_POST
 def programme_report_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = queries.programme_for_dashboard(request.user, pk)
+    if request.method != "POST":  # after the lookup: 404 for what the user may not see
+        return HttpResponseNotAllowed(["POST"])
     if not queries.may_produce_programme_report(request.user, programme):
         raise PermissionDenied("Only the programme's commissioners produce its report.")
     _, as_of = _period(request, request.POST)
@@ -146,9 +146,10 @@ def programme_report_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def service_report_create(request: HttpRequest, pk: int) -> HttpResponse:
     service = queries.get_dashboard_service_for_user(request.user, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     _, as_of = _period(request, request.POST)
     with transaction.atomic():
         report = services.report_request(requested_by=request.user, service=service, as_of=as_of)
