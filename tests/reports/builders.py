@@ -1,5 +1,6 @@
-"""Data the report tests (and the report journeys) build on: a programme with figures worth reporting: standards, a second service, champions,
-supervision and an agreed agreement."""
+"""Data the report tests (and the report journeys) build on: a programme with figures
+worth reporting: standards, a second service, champions, supervision and an agreed
+agreement."""
 
 import datetime as dt
 
