@@ -11,7 +11,7 @@ the figures on the dashboard, in an export and in a report are the same by const
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet, Subquery
@@ -171,10 +171,10 @@ def figure_cell(figure: Figure, notes: list[str], href: str = "") -> Cell:
     """A share as "82% (41 of 50)", or why it is not shown, numbering the reason."""
     if figure.suppressed:
         if figure.empty:
-            return Cell("None yet", href)
+            return Cell("None yet", href, numeric=True)
         if figure.suppressed_reason not in notes:
             notes.append(figure.suppressed_reason)
-        return Cell(NOT_SHOWN, href, note=notes.index(figure.suppressed_reason) + 1)
+        return Cell(NOT_SHOWN, href, note=notes.index(figure.suppressed_reason) + 1, numeric=True)
     return Cell(
         f"{figure.percent}% ({figure.numerator} of {figure.denominator})", href, numeric=True
     )
@@ -223,11 +223,11 @@ class ServiceFigures:
 
     @property
     def agreed_on(self) -> date | None:
-        signed = [
-            getattr(self.participation, name, None)
+        signed: list[datetime] = [
+            moment
             for name in ("commissioner_signed_at", "service_manager_signed_at")
+            if (moment := getattr(self.participation, name, None)) is not None
         ]
-        signed = [s for s in signed if s is not None]
         return timezone.localdate(max(signed)) if signed else None
 
     @property
@@ -378,7 +378,8 @@ def _charts(rows: list[ServiceFigures], *, by: str) -> list[Chart]:
         bar_chart(
             title="Milestones done in the current stage",
             summary=(
-                f"{len(rows)} {'services' if by == 'service' else 'programmes'}; the furthest "
+                f"{len(rows)} {'service' if by == 'service' else 'programme'}"
+                f"{'' if len(rows) == 1 else 's'}; the furthest "
                 f"through its current stage is {name(ahead)} at "
                 f"{percent_text(ahead.current.percent)}."
                 if ahead

@@ -19,7 +19,7 @@ from .queries import Dashboard, ServiceFigures
 
 # Days a service may spend in a stage before it counts as behind. NIRN expect full
 # implementation in 2–4 years, so the stages before it get roughly a year between them.
-EXPECTED_STAGE_DAYS = {
+EXPECTED_STAGE_DAYS: dict[str, int] = {
     Stage.EXPLORATION: 90,
     Stage.INSTALLATION: 180,
     Stage.INITIAL: 365,

@@ -95,7 +95,7 @@ def _figure_text(figure) -> str:
     return f"{figure.percent}% ({figure.numerator} of {figure.denominator})"
 
 
-STAGE_WORDS = {
+STAGE_WORDS: dict[str, str] = {
     Stage.EXPLORATION: "deciding together whether and how to take the practice on",
     Stage.INSTALLATION: "putting the people, time and supervision in place before practice starts",
     Stage.INITIAL: "first champions practising, with support while it is new",

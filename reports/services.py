@@ -105,15 +105,18 @@ def report_pdf(report: GeneratedReport) -> tuple[bytes, int]:
     its commissioners, who see every service.
     """
     user = report.requested_by
+    if user is None:  # the requester's account was removed: nobody to scope it to
+        raise ValueError("A report is produced for the person who asked for it.")
     if report.programme is not None:
         dashboard = programme_dashboard(user, report.programme, report.as_of)
         sections = PROGRAMME_SECTIONS
     else:
+        assert report.service is not None  # the model's check constraint
         dashboard = service_dashboard(user, report.service, report.as_of)
         sections = SERVICE_SECTIONS
     data = ReportData(
         dashboard=dashboard,
-        produced_by=(user.get_full_name() or user.username) if user else "Launchpad",
+        produced_by=user.get_full_name() or user.username,
         produced_at=timezone.localtime(),
         risks=rules.risks(dashboard),
         recommendations=rules.recommendations(dashboard),
