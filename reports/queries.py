@@ -586,9 +586,9 @@ def team_dashboard(line_manager: StaffMember, as_of: date | None = None) -> Dash
             columns=["Nominated", "Trained", "Active", "Penetration (active ÷ trained)"],
             rows=[
                 [
-                    Cell(str(champions.nominated), numeric=True),
-                    Cell(str(champions.trained), numeric=True),
-                    Cell(str(champions.active), numeric=True),
+                    Cell(str(champions.nominated)),
+                    Cell(str(champions.trained)),
+                    Cell(str(champions.active)),
                     Cell(percent_text(champions.penetration)),
                 ]
             ],
