@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -466,3 +467,70 @@ def pending_import_for(user: AnyUser) -> StaffImport | None:
 def may_import_staff(user: AnyUser) -> bool:
     roles = roles_for(user)
     return roles.is_admin or roles.is_service_manager
+
+
+@dataclass(frozen=True)
+class ChampionCounts:
+    """Champions from one scope across all a programme's waves.
+
+    ``nominated`` counts everyone holding a place (nominated, confirmed, trained or
+    active); ``trained`` everyone who has completed training (trained or active);
+    ``active`` those now practising as champions. Penetration is active ÷ trained
+    (Proctor et al. 2011): did practice change, not just did training happen.
+    """
+
+    nominated: int
+    trained: int
+    active: int
+
+    @property
+    def penetration(self) -> int | None:
+        return round(100 * self.active / self.trained) if self.trained else None
+
+
+def champion_counts(memberships: QuerySet[Membership], by: str) -> dict[int, ChampionCounts]:
+    """Champion counts from ``memberships`` grouped by the field ``by`` (e.g.
+    "staff__service_id" or "cohort__programme_id"), in one query."""
+    rows = (
+        memberships.filter(status__in=HOLDING_A_PLACE)
+        .order_by()
+        .values(by)
+        .annotate(
+            nominated=Count("id"),
+            trained=Count("id", filter=Q(status__in=CHAMPION_STATUSES)),
+            active=Count("id", filter=Q(status=Membership.Status.ACTIVE)),
+        )
+    )
+    return {
+        row[by]: ChampionCounts(row["nominated"], row["trained"], row["active"]) for row in rows
+    }
+
+
+NO_CHAMPIONS = ChampionCounts(0, 0, 0)
+
+
+def champion_counts_by_service(
+    programme: Programme, service_ids: list[int]
+) -> dict[int, ChampionCounts]:
+    """Service id → its champion counts in ``programme``, in one query."""
+    found = champion_counts(
+        Membership.objects.filter(cohort__programme=programme, staff__service_id__in=service_ids),
+        "staff__service_id",
+    )
+    return {pk: found.get(pk, NO_CHAMPIONS) for pk in service_ids}
+
+
+def champion_counts_by_programme(service: Service) -> dict[int, ChampionCounts]:
+    """Programme id → the service's champion counts in it, in one query."""
+    return champion_counts(
+        Membership.objects.filter(staff__service=service), "cohort__programme_id"
+    )
+
+
+def champion_counts_for_team(line_manager: StaffMember) -> ChampionCounts:
+    """A line manager's reports' champion counts across every programme, in one query."""
+    found = champion_counts(
+        Membership.objects.filter(staff__line_manager=line_manager, staff__is_active=True),
+        "staff__line_manager_id",
+    )
+    return found.get(line_manager.pk, NO_CHAMPIONS)

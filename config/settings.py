@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "supervision",
     "outcomes",
     "fidelity",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +147,12 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Produced reports are kept here (Django's default storage).
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+MEDIA_URL = "/media/"
+# Reports covering more active staff than this are produced by a worker, with a progress
+# page; smaller ones at once, within the request.
+REPORTS_BACKGROUND_STAFF = env.int("REPORTS_BACKGROUND_STAFF", default=500)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -197,6 +204,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint and fontTools narrate every layout step at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Production hardening, active whenever DEBUG is off.

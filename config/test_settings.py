@@ -15,6 +15,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 os.environ.setdefault("WHITENOISE_USE_FINDERS", "true")
+os.environ.setdefault("MEDIA_ROOT", "/tmp/launchpad-test-media")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from .settings import *  # noqa: E402,F403

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("supervision.urls")),
     path("", include("outcomes.urls")),
     path("", include("fidelity.urls")),
+    path("", include("reports.urls")),
 ]

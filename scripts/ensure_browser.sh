@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The browser tests drive Debian's chromium (never a downloaded browser); the report
-# tests read PDFs with poppler-utils. Install them from apt when missing and we can.
+# tests read PDFs with poppler-utils, and the reports embed DejaVu Sans. Install them from
+# apt when missing and we can.
 set -eu
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
-[ ${#missing[@]} -eq 0 ] && { echo "Chromium and poppler-utils are installed."; exit 0; }
+# The PDF reports embed DejaVu Sans (the Dockerfile installs the same package).
+fc-list 2>/dev/null | grep -q "DejaVu Sans" || missing+=(fonts-dejavu-core)
+[ ${#missing[@]} -eq 0 ] && { echo "Chromium, poppler-utils and DejaVu fonts are installed."; exit 0; }
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing ${missing[*]} from Debian packages..."
   apt-get update -qq

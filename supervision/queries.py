@@ -729,6 +729,60 @@ def compliance_by_service(
         resources,
         threshold,
     )
+    _protect_columns(columns, total, measures)
+    return ComplianceTable(
+        programme_name=programme.name,
+        as_of=today,
+        threshold=threshold,
+        measures=measures,
+        columns=[*columns, total] if len(columns) > 1 else columns,
+    )
+
+
+def compliance_by_team(
+    service: Service, standards: AppliedStandards, today: date | None = None
+) -> ComplianceTable:
+    """One service's figures for each line manager's team and in total, in five queries:
+    the service view's table, one level below ``compliance_by_service``.
+
+    The same suppression applies: teams are small, so many of their figures are hidden,
+    and where exactly one team's is hidden a second is too.
+    """
+    today = today or timezone.localdate()
+    staff = StaffMember.objects.filter(service=service, is_active=True).order_by("pk")
+    people = [
+        cadence_of(p, standards, today)
+        for p in with_cadence_facts(staff.select_related("line_manager"), registration_year(today))
+    ]
+    measures = compliance_measures(standards)
+    trained = _trained_line_managers([p.staff.pk for p in people], standards.programme_id)
+    resources = _resources_current(standards.organisation_id, today)
+    threshold = standards.small_number_threshold
+    teams: dict[int, tuple[str, list[PersonCadence]]] = {}
+    for person in people:
+        manager = person.staff.line_manager
+        if manager is None:
+            continue  # the top of the service is in the total only
+        teams.setdefault(manager.pk, (f"Team of {manager.full_name}", []))[1].append(person)
+    columns = [
+        _compliance_of(name, members, measures, trained, resources, threshold)
+        for name, members in sorted(teams.values(), key=lambda team: team[0])
+    ]
+    total = _compliance_of(service.name, people, measures, trained, resources, threshold)
+    _protect_columns(columns, total, measures)
+    return ComplianceTable(
+        programme_name=standards.programme_name,
+        as_of=today,
+        threshold=threshold,
+        measures=measures,
+        columns=[*columns, total],
+    )
+
+
+def _protect_columns(
+    columns: list[Compliance], total: Compliance, measures: list[ComplianceMeasure]
+) -> None:
+    """Complementary suppression across columns that sit beside a visible total."""
     for measure in measures:
         if measure.key == RESOURCES_CURRENT or total.figures[measure.key].suppressed:
             continue
@@ -738,13 +792,6 @@ def compliance_by_service(
         )
         for column, figure in zip(columns, protected, strict=True):
             column.figures[measure.key] = figure
-    return ComplianceTable(
-        programme_name=programme.name,
-        as_of=today,
-        threshold=threshold,
-        measures=measures,
-        columns=[*columns, total] if len(columns) > 1 else columns,
-    )
 
 
 def compliance_for_programme(programme: Programme, today: date | None = None) -> Compliance | None:

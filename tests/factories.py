@@ -400,6 +400,8 @@ def fidelity_tool_with_items(programme, items: int = 6, **kwargs) -> FidelityToo
             tool=tool, number=number, principle=principle, prompt=f"Prompt {number}"
         )
     return tool
+
+
 class MeasureItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = MeasureItem
@@ -417,3 +419,12 @@ class ResponseDraftFactory(factory.django.DjangoModelFactory):
     point = factory.SubFactory(MeasurementPointFactory)
     cohort = factory.SubFactory(CohortFactory, programme=factory.SelfAttribute("..point.programme"))
     answers = factory.LazyFunction(lambda: {"1": 3})
+
+
+class GeneratedReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.GeneratedReport"
+
+    requested_by = factory.SubFactory(UserFactory)
+    programme = factory.SubFactory(ProgrammeFactory)
+    as_of = factory.LazyFunction(timezone.localdate)

@@ -48,7 +48,7 @@ def test_service_manager_lands_on_their_service_with_its_staff(client, world):
     client.force_login(world.service_manager)
     response = client.get(reverse("commissioning:my_service"), follow=True)
     assert response.status_code == 200
-    body = response.content.decode()
+    body = page_text(response)
     assert world.service.name in body
     assert world.practitioner_staff.full_name in body
 
@@ -86,7 +86,7 @@ def test_line_manager_sees_their_team(client, world):
     client.force_login(world.line_manager)
     response = client.get(reverse("supervision:team"))
     assert response.status_code == 200
-    body = response.content.decode()
+    body = page_text(response)
     assert world.practitioner_staff.full_name in body
     assert world.colleague_staff.full_name in body
     assert "02/11/2026" in body
@@ -102,7 +102,7 @@ def test_practitioner_sees_their_practice(client, world):
     client.force_login(world.practitioner)
     response = client.get(reverse("supervision:my_practice"))
     assert response.status_code == 200
-    body = response.content.decode()
+    body = page_text(response)
     assert "My practice" in body
     assert "Understanding behaviour as communication" in body
     assert world.line_manager_staff.full_name in body

@@ -73,6 +73,11 @@ LINK_SCOPE = "main a[href], nav a[href]"
 NOT_PAGES = {
     "healthz": "JSON for load balancers",
     "logout": "POST only, and would end the sweep's session",
+    # Their routes end in a converter (…/<table>.<fmt>, …/download/), not a file suffix.
+    "reports:programme_export": "a CSV or XLSX file",
+    "reports:service_export": "a CSV or XLSX file",
+    "reports:team_export": "a CSV or XLSX file",
+    "reports:report_download": "a PDF file",
 }
 # Where each role starts: anonymous visitors at sign-in, everyone else at their home page.
 START = {"anonymous": "/accounts/login/"}

@@ -187,6 +187,21 @@ ACCESS: dict[str, dict[str, int] | str] = {
     "outcomes:indicator_create": WRITES_AGREEMENT,
     "outcomes:indicator_upload": WRITES_AGREEMENT,
     "outcomes:indicator_value_record": WRITES_AGREEMENT,
+    # Dashboards: the programme's for both sides (a service manager sees their own
+    # services' rows), a service's for its managers and commissioners, the team's for its
+    # line manager. Producing a report is POST only (405 here, after the 404 lookup); the
+    # programme report is its commissioners' (403 on POST for service managers, tested in
+    # tests/reports). Produced reports: whoever may produce them.
+    "reports:programme_dashboard": BOTH_SIDES,
+    "reports:programme_export": BOTH_SIDES,
+    "reports:service_dashboard": BOTH_SIDES,
+    "reports:service_export": BOTH_SIDES,
+    "reports:team_dashboard": {"line_manager": 200},
+    "reports:team_export": {"line_manager": 200},
+    "reports:programme_report_create": {"commissioner": 405, "service_manager": 405, "admin": 405},
+    "reports:service_report_create": {"commissioner": 405, "service_manager": 405, "admin": 405},
+    "reports:report_detail": {"commissioner": 200, "admin": 200},
+    "reports:report_download": {"commissioner": 200, "admin": 200},
 }
 
 # Roles that may also open the *other* programme's or service's object (admins see all).
@@ -425,6 +440,8 @@ def _own_support_action(w) -> dict:
 
         action = SupportActionFactory(staff=w.practitioner_staff, owner=w.line_manager_staff)
     return {"pk": action.pk}
+
+
 # The outcomes pages' objects: measures are shared by everyone who may see them; the open
 # point is one whose window is open today for the world's (or the demo's) practitioner.
 def _measure(status: str) -> dict:
@@ -488,6 +505,61 @@ def _indicator_of(service) -> dict:
         defaults={"baseline_value": 4, "baseline_period": "2025–26 Q4"},
     )
     return {"pk": indicator.pk}
+
+
+def _report_of(programme) -> dict:
+    """A produced report on the programme, found or made (with a small file to download)."""
+    from django.core.files.base import ContentFile
+
+    from reports.models import GeneratedReport
+
+    report = GeneratedReport.objects.filter(programme=programme, status="ready").first()
+    if report is None:
+        report = GeneratedReport(programme=programme, as_of=programme.start_date, status="ready")
+        report.file.save("sweep.pdf", ContentFile(b"%PDF-1.7 sweep"), save=False)
+        report.pages = 1
+        report.save()
+    return {"pk": report.pk}
+
+
+def _reports_arguments() -> dict[str, tuple[Callable, Callable | None]]:
+    def programme(w):
+        return {"pk": w.programme.pk}
+
+    def other_programme(w):
+        return {"pk": w.other_programme.pk}
+
+    def service(w):
+        return {"pk": w.service.pk}
+
+    def other_service(w):
+        return {"pk": w.other_service.pk}
+
+    return {
+        "reports:programme_dashboard": (programme, other_programme),
+        "reports:programme_export": (
+            lambda w: {"pk": w.programme.pk, "table": "services", "fmt": "csv"},
+            lambda w: {"pk": w.other_programme.pk, "table": "services", "fmt": "csv"},
+        ),
+        "reports:service_dashboard": (service, other_service),
+        "reports:service_export": (
+            lambda w: {"pk": w.service.pk, "table": "programmes", "fmt": "xlsx"},
+            lambda w: {"pk": w.other_service.pk, "table": "programmes", "fmt": "xlsx"},
+        ),
+        "reports:team_export": (lambda w: {"table": "champions", "fmt": "csv"}, None),
+        # POST only, so no "other" object here (the sweep expects admins to get 200 for
+        # those); tests/reports/test_reports.py has the outsiders' 404s.
+        "reports:programme_report_create": (programme, None),
+        "reports:service_report_create": (service, None),
+        "reports:report_detail": (
+            lambda w: _report_of(w.programme),
+            lambda w: _report_of(w.other_programme),
+        ),
+        "reports:report_download": (
+            lambda w: _report_of(w.programme),
+            lambda w: _report_of(w.other_programme),
+        ),
+    }
 
 
 # For each page with arguments: (world -> kwargs for an object of the user's own
@@ -598,6 +670,7 @@ ARGUMENTS: dict[str, tuple[Callable, Callable | None]] = {
         lambda w: _indicator_of(w.service),
         lambda w: _indicator_of(w.other_service),
     ),
+    **_reports_arguments(),
 }
 
 
@@ -691,6 +764,15 @@ QUERY_BUDGETS: dict[str, int] = {
     "outcomes:indicator_create": 9,
     "outcomes:indicator_upload": 11,
     "outcomes:indicator_value_record": 9,
+    # Without standards; tests/reports/test_query_counts.py pins them with standards.
+    "reports:programme_dashboard": 15,
+    "reports:programme_export": 14,
+    "reports:service_dashboard": 15,
+    "reports:service_export": 14,
+    "reports:team_dashboard": 12,
+    "reports:team_export": 12,
+    "reports:report_detail": 9,
+    "reports:report_download": 9,
 }
 
 # Pages that show a form. tests/quality/test_form_fuzz.py checks this list against the

@@ -1,0 +1,176 @@
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from . import queries, rules, services
+from .exports import FORMATS, table_response
+from .forms import PeriodForm
+from .models import GeneratedReport
+
+
+def _period(request: HttpRequest, data=None) -> tuple[PeriodForm, date]:
+    """The chosen date (today unless one of the offered dates is chosen)."""
+    form = PeriodForm(data if data is not None else request.GET or None)
+    chosen = ""
+    if form.is_bound and form.is_valid():
+        chosen = form.cleaned_data["as_of"]
+    as_of = date.fromisoformat(chosen) if chosen else timezone.localdate()
+    return form, as_of
+
+
+def _dashboard_page(request, dashboard, form, **extra) -> HttpResponse:
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "dashboard": dashboard,
+            "period_form": form,
+            "risks": rules.risks(dashboard),
+            "query": request.GET.urlencode(),
+            **extra,
+        },
+    )
+
+
+@login_required
+def programme_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = queries.programme_for_dashboard(request.user, pk)
+    form, as_of = _period(request)
+    may_report = queries.may_produce_programme_report(request.user, programme)
+    return _dashboard_page(
+        request,
+        queries.programme_dashboard(request.user, programme, as_of),
+        form,
+        may_report=may_report,
+        report_url=reverse("reports:programme_report_create", args=[programme.pk]),
+        reports=queries.recent_reports(request.user, programme=programme) if may_report else [],
+        export_base=reverse("reports:programme_dashboard", args=[programme.pk]),
+    )
+
+
+@login_required
+def service_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    service = queries.get_dashboard_service_for_user(request.user, pk)
+    form, as_of = _period(request)
+    return _dashboard_page(
+        request,
+        queries.service_dashboard(request.user, service, as_of),
+        form,
+        may_report=True,
+        report_url=reverse("reports:service_report_create", args=[service.pk]),
+        reports=queries.recent_reports(request.user, service=service),
+        export_base=reverse("reports:service_dashboard", args=[service.pk]),
+    )
+
+
+def _line_manager_or_404(request: HttpRequest):
+    manager = queries.team_line_manager(request.user)
+    if manager is None:
+        raise Http404("You do not manage a team.")
+    return manager
+
+
+@login_required
+def team_dashboard(request: HttpRequest) -> HttpResponse:
+    manager = _line_manager_or_404(request)
+    form, as_of = _period(request)
+    return _dashboard_page(
+        request,
+        queries.team_dashboard(manager, as_of),
+        form,
+        may_report=False,
+        export_base=reverse("reports:team_dashboard"),
+    )
+
+
+def _export(dashboard, table_key: str, fmt: str) -> HttpResponse:
+    table = dashboard.table(table_key)
+    if table is None or fmt not in FORMATS:
+        raise Http404("There is no such table.")
+    name = "".join(c if c.isalnum() else "-" for c in dashboard.name.lower()).strip("-")
+    return table_response(table, fmt, name=name, as_of=dashboard.as_of)
+
+
+@login_required
+def programme_export(request: HttpRequest, pk: int, table: str, fmt: str) -> HttpResponse:
+    programme = queries.programme_for_dashboard(request.user, pk)
+    _, as_of = _period(request)
+    return _export(queries.programme_dashboard(request.user, programme, as_of), table, fmt)
+
+
+@login_required
+def service_export(request: HttpRequest, pk: int, table: str, fmt: str) -> HttpResponse:
+    service = queries.get_dashboard_service_for_user(request.user, pk)
+    _, as_of = _period(request)
+    return _export(queries.service_dashboard(request.user, service, as_of), table, fmt)
+
+
+@login_required
+def team_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    manager = _line_manager_or_404(request)
+    _, as_of = _period(request)
+    return _export(queries.team_dashboard(manager, as_of), table, fmt)
+
+
+# --- Reports ------------------------------------------------------------------------------------
+
+
+def _after_request(request: HttpRequest, report: GeneratedReport) -> HttpResponse:
+    if report.status == GeneratedReport.Status.READY:
+        return redirect("reports:report_download", pk=report.pk)
+    if report.status == GeneratedReport.Status.FAILED:
+        messages.error(request, report.error or "The report could not be produced.")
+    return redirect("reports:report_detail", pk=report.pk)
+
+
+@login_required
+def programme_report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = queries.programme_for_dashboard(request.user, pk)
+    if request.method != "POST":  # after the lookup: 404 for what the user may not see
+        return HttpResponseNotAllowed(["POST"])
+    if not queries.may_produce_programme_report(request.user, programme):
+        raise PermissionDenied("Only the programme's commissioners produce its report.")
+    _, as_of = _period(request, request.POST)
+    with transaction.atomic():
+        report = services.report_request(
+            requested_by=request.user, programme=programme, as_of=as_of
+        )
+    return _after_request(request, report)
+
+
+@login_required
+def service_report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    service = queries.get_dashboard_service_for_user(request.user, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _, as_of = _period(request, request.POST)
+    with transaction.atomic():
+        report = services.report_request(requested_by=request.user, service=service, as_of=as_of)
+    return _after_request(request, report)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = queries.get_report_for_user(request.user, pk)
+    template = "reports/_report_status.html" if request.htmx else "reports/report_detail.html"
+    return render(request, template, {"report": report})
+
+
+@login_required
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    report = queries.get_report_for_user(request.user, pk)
+    if report.status != GeneratedReport.Status.READY or not report.file:
+        raise Http404("This report is not ready.")
+    return FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=report.filename,
+        content_type="application/pdf",
+    )

@@ -1,0 +1,56 @@
+"""The dashboards run the same number of queries however many services and staff, with
+standards in place (the sweep measures them without)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cohorts.models import Membership
+from tests import factories as f
+
+
+def grow(world, n: int) -> None:
+    for _ in range(n):
+        service = f.ServiceFactory()
+        f.ParticipationFactory(programme=world.programme, service=service)
+        f.AgreedAgreementFactory(
+            participation=world.participation.__class__.objects.get(
+                programme=world.programme, service=service
+            )
+        )
+        head = f.StaffMemberFactory(service=service)
+        person = f.StaffMemberFactory(service=service, line_manager=head)
+        f.SupervisionSessionFactory(supervisee=person, supervisor=head)
+        f.MembershipFactory(
+            cohort=f.CohortFactory(programme=world.programme),
+            staff=person,
+            status=Membership.Status.ACTIVE,
+        )
+        f.StaffMemberFactory(service=world.service, line_manager=world.line_manager_staff)
+
+
+def count(client, user, url) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "budget"),
+    [
+        ("commissioner", "/dashboard/programmes/{programme}/", 20),
+        ("service_manager", "/dashboard/services/{service}/", 20),
+        ("line_manager", "/dashboard/team/", 16),
+    ],
+)
+def test_dashboards_have_a_fixed_query_count(client, programme_world, who, url, budget):
+    w = programme_world
+    url = url.format(programme=w.programme.pk, service=w.service.pk)
+    grow(w, 1)
+    small = count(client, getattr(w, who), url)
+    grow(w, 8)
+    large = count(client, getattr(w, who), url)
+    assert small == large
+    assert large == budget
