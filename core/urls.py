@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("welcome/", views.no_role, name="no_role"),
     path("healthz", views.healthz, name="healthz"),
+    path("ping", views.ping, name="ping"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

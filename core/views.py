@@ -23,6 +23,13 @@ def no_role(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
+def ping(request: HttpRequest) -> HttpResponse:
+    """The cheapest page Django can serve (no database): the load test's yardstick."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+@require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for load balancers: 200 only when the database answers.
 

@@ -1,0 +1,609 @@
+"""Measuring Launchpad against the database as it is: pages, the programme PDF and the
+daily reminder job (``python manage.py bench``; the load test reuses the subjects).
+
+Nothing here creates data, except what the reminder job itself records when it runs.
+The people and places measured are found from the data, so the same code works on the
+demo world and on a generated national or county data set:
+
+- the programme with the most staff, and one of its commissioners;
+- that programme's largest service that has a manager, and the manager;
+- the line manager with the most reports;
+- a practitioner with a login (no reports, manages nothing, commissions nothing);
+- an administrator, if there is one.
+
+Budgets come from DESIGN.md §7.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from unittest import mock
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import connection, reset_queries
+from django.db.models import Count, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cohorts.models import StaffMember
+from commissioning.models import CommissionerMembership, Programme, Service
+from core.roles import roles_for
+from fidelity.models import FidelityCheck
+from outcomes.models import MeasureResponse
+from supervision.models import Reminder, ReminderDigest, SupervisionSession
+
+PAGE_P95_BUDGET_MS = 150.0
+PDF_RATIO_BUDGET = 1.2
+PDF_SECONDS_BUDGET = 3.0  # for a programme of 5,000 staff
+REMINDER_SECONDS_BUDGET = 60.0  # over 100,000 staff
+RESULTS_DIR = Path(settings.BASE_DIR) / "bench-results"
+
+
+class BenchError(Exception):
+    """Something the bench cannot measure honestly (a missing subject, a page not 200)."""
+
+
+@dataclass(frozen=True)
+class Subjects:
+    programme: Programme
+    commissioner: User
+    service: Service
+    service_manager: User
+    line_manager: User
+    practitioner: User
+    admin: User | None
+
+    def describe(self) -> dict[str, str]:
+        return {
+            "programme": f"{self.programme.name} (id {self.programme.pk})",
+            "commissioner": self.commissioner.username,
+            "service": f"{self.service.name} (id {self.service.pk})",
+            "service manager": self.service_manager.username,
+            "line manager": self.line_manager.username,
+            "practitioner": self.practitioner.username,
+            "administrator": self.admin.username if self.admin else "(none)",
+        }
+
+
+def _user(email: str) -> User:
+    try:
+        return User.objects.get(Q(username=email) | Q(email=email))
+    except User.DoesNotExist:
+        raise BenchError(f"No login {email}.") from None
+
+
+def static_files_ready(*, always: bool = False) -> None:
+    """With DEBUG off, pages name static files by their hashed names, which come from
+    collectstatic's manifest: make it once if it is missing (it takes about a minute).
+    ``always``: needed whatever this process's DEBUG (a server started with DEBUG off)."""
+    from django.core.management import call_command
+
+    needed = always or not settings.DEBUG
+    if needed and not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def find_subjects(
+    *,
+    programme_id: int | None = None,
+    commissioner: str | None = None,
+    service_id: int | None = None,
+    service_manager: str | None = None,
+    line_manager: str | None = None,
+    practitioner: str | None = None,
+) -> Subjects:
+    """Who and what to measure, chosen from the data (each overridable)."""
+    programmes = Programme.objects.annotate(staff_count=Count("services__staff"))
+    if programme_id:
+        programme = programmes.get(pk=programme_id)
+    else:
+        programme = programmes.order_by("-staff_count", "pk").first()
+        if programme is None:
+            raise BenchError("There is no programme: generate data first (seed_demo).")
+
+    if commissioner:
+        commissioner_user = _user(commissioner)
+    else:
+        members = CommissionerMembership.objects.filter(
+            organisation=programme.commissioning_organisation, user__is_active=True
+        ).order_by("pk")
+        # A lead commissioner of the programme if one is a member, otherwise any member.
+        membership = (
+            members.filter(user__in=programme.lead_commissioners.all()).first() or members.first()
+        )
+        if membership is None:
+            raise BenchError(f"Programme {programme} has no commissioner with a login.")
+        commissioner_user = membership.user
+
+    services = Service.objects.filter(participations__programme=programme).annotate(
+        staff_count=Count("staff", distinct=True)
+    )
+    if service_id:
+        service = services.get(pk=service_id)
+    else:
+        service = services.filter(managers__is_active=True).order_by("-staff_count", "pk").first()
+        if service is None:
+            raise BenchError(f"No service in {programme} has a manager with a login.")
+    manager_user = (
+        _user(service_manager)
+        if service_manager
+        else service.managers.filter(is_active=True).order_by("pk").first()
+    )
+    if manager_user is None:
+        raise BenchError(f"Service {service} has no manager with a login.")
+
+    if line_manager:
+        line_manager_user = _user(line_manager)
+    else:
+        busiest = (
+            StaffMember.objects.filter(user__is_active=True)
+            .annotate(report_count=Count("reports"))
+            .filter(report_count__gt=0)
+            .order_by("-report_count", "pk")
+            .select_related("user")
+            .first()
+        )
+        if busiest is None:
+            raise BenchError("Nobody with a login has reports.")
+        line_manager_user = busiest.user
+
+    if practitioner:
+        practitioner_user = _user(practitioner)
+    else:
+        plain = (
+            StaffMember.objects.filter(user__is_active=True, user__is_staff=False)
+            .filter(reports__isnull=True, user__managed_services__isnull=True)
+            .exclude(user_id__in=CommissionerMembership.objects.values("user_id"))
+            .order_by("pk")
+        )
+        # Someone in the measured service if possible.
+        person = plain.filter(service=service).first() or plain.first()
+        if person is None:
+            raise BenchError("No practitioner has a login.")
+        practitioner_user = person.user
+
+    admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    return Subjects(
+        programme=programme,
+        commissioner=commissioner_user,
+        service=service,
+        service_manager=manager_user,
+        line_manager=line_manager_user,
+        practitioner=practitioner_user,
+        admin=admin,
+    )
+
+
+@dataclass(frozen=True)
+class PageToMeasure:
+    label: str
+    url: str
+    user: User
+    landing: bool = False  # a role's home: "/…" may redirect once to the page itself
+
+
+def pages_to_measure(subjects: Subjects) -> list[PageToMeasure]:
+    """Each role's home page, the dashboards, impact, fidelity and notifications."""
+    s = subjects
+    homes = [
+        ("commissioner", s.commissioner),
+        ("service manager", s.service_manager),
+        ("line manager", s.line_manager),
+        ("practitioner", s.practitioner),
+    ]
+    if s.admin is not None:
+        homes.append(("administrator", s.admin))
+    pages = [
+        PageToMeasure(f"Home: {role}", roles_for(user).home_url(), user, landing=True)
+        for role, user in homes
+    ]
+    programme, service = s.programme.pk, s.service.pk
+    pages += [
+        PageToMeasure(
+            "Programme overview dashboard",
+            reverse("reports:programme_dashboard", args=[programme]),
+            s.commissioner,
+        ),
+        PageToMeasure(
+            "Service dashboard",
+            reverse("reports:service_dashboard", args=[service]),
+            s.service_manager,
+        ),
+        PageToMeasure("Team dashboard", reverse("reports:team_dashboard"), s.line_manager),
+        PageToMeasure(
+            "Programme impact",
+            reverse("outcomes:programme_impact", args=[programme]),
+            s.commissioner,
+        ),
+        PageToMeasure(
+            "Programme fidelity aggregates",
+            reverse("fidelity:programme_aggregates", args=[programme]),
+            s.commissioner,
+        ),
+        PageToMeasure(
+            "Service fidelity aggregates",
+            reverse("fidelity:service_aggregates", args=[service]),
+            s.service_manager,
+        ),
+        PageToMeasure("Notifications", reverse("supervision:notifications"), s.line_manager),
+    ]
+    return pages
+
+
+def final_url(client: Client, page: PageToMeasure) -> str:
+    """The page itself: a role's home (e.g. /my-service/) may send its user on once."""
+    if not page.landing:
+        return page.url
+    return client.get(page.url, secure=True, follow=True).request["PATH_INFO"]
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (share between 0 and 1) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * share // 1))  # ceiling without floats drifting
+    return ordered[int(rank) - 1]
+
+
+@dataclass
+class PageResult:
+    label: str
+    url: str
+    user: str
+    queries: int
+    median_ms: float
+    p95_ms: float
+    requests: int
+    budget_ms: float = PAGE_P95_BUDGET_MS
+
+    @property
+    def passed(self) -> bool:
+        return self.p95_ms < self.budget_ms
+
+
+def measure_page(page: PageToMeasure, *, repeats: int, warmups: int = 2) -> PageResult:
+    """Query count of one request, and server-side times over ``repeats`` requests."""
+    client = Client()
+    client.force_login(page.user)
+    url = final_url(client, page)
+
+    def get():
+        # secure=True: with DEBUG off the site redirects plain HTTP to HTTPS.
+        response = client.get(url, secure=True)
+        if response.status_code != 200:
+            raise BenchError(
+                f"{page.label}: {url} as {page.user.username} answered "
+                f"{response.status_code}, not 200."
+            )
+
+    for _ in range(warmups):
+        get()
+    # With DEBUG on, Django keeps the last 9,000 queries; a full log would count as none.
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        get()
+    queries = len(captured)  # now: the next request clears the log when DEBUG is off
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        get()
+        times.append((time.perf_counter() - started) * 1000)
+    return PageResult(
+        label=page.label,
+        url=url,
+        user=page.user.username,
+        queries=queries,
+        median_ms=statistics.median(times),
+        p95_ms=percentile(times, 0.95),
+        requests=repeats,
+    )
+
+
+@dataclass
+class PdfResult:
+    pages: int
+    report_seconds: float
+    weasyprint_seconds: float
+    runs: int
+    html_bytes: int
+    ratio_budget: float = PDF_RATIO_BUDGET
+    seconds_budget: float = PDF_SECONDS_BUDGET
+
+    @property
+    def ratio(self) -> float:
+        return self.report_seconds / self.weasyprint_seconds
+
+    @property
+    def passed(self) -> bool:
+        return self.ratio < self.ratio_budget
+
+
+def measure_pdf(subjects: Subjects, *, runs: int = 3) -> PdfResult:
+    """The programme PDF through the real report path (figures, HTML, WeasyPrint), against
+    WeasyPrint alone turning the same finished HTML, stylesheet and options into a PDF.
+    Medians over ``runs`` of each, interleaved so machine noise falls on both."""
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
+
+    from reports import services as report_services
+    from reports.documents import PDF_OPTIONS, render_pdf
+    from reports.models import GeneratedReport
+
+    # Not saved: report_pdf reads the programme, the requester and the date from it.
+    report = GeneratedReport(
+        programme=subjects.programme,
+        requested_by=subjects.commissioner,
+        as_of=timezone.localdate(),
+    )
+    html_seen: list[str] = []
+
+    def render_and_keep(html: str):
+        html_seen.append(html)
+        return render_pdf(html)
+
+    stylesheet = finders.find("css/report.css")
+    report_times, alone_times = [], []
+    pages = 0
+    for _ in range(runs):
+        with mock.patch.object(report_services, "render_pdf", side_effect=render_and_keep):
+            started = time.perf_counter()
+            _content, pages = report_services.report_pdf(report)
+            report_times.append(time.perf_counter() - started)
+        html = html_seen[-1]
+        started = time.perf_counter()
+        HTML(string=html, base_url=".").write_pdf(
+            stylesheets=[CSS(filename=stylesheet)], **PDF_OPTIONS
+        )
+        alone_times.append(time.perf_counter() - started)
+    return PdfResult(
+        pages=pages,
+        report_seconds=statistics.median(report_times),
+        weasyprint_seconds=statistics.median(alone_times),
+        runs=runs,
+        html_bytes=len(html_seen[-1].encode()),
+    )
+
+
+@dataclass
+class ReminderRun:
+    label: str
+    day: str
+    seconds: float
+    queries: int
+    peak_rss_mb: float
+    rss_before_job_mb: float
+    result: dict
+    budget_seconds: float = REMINDER_SECONDS_BUDGET
+
+    @property
+    def passed(self) -> bool:
+        return self.seconds < self.budget_seconds
+
+
+# Run in a child process so that its peak resident memory (ru_maxrss) is the job's own,
+# not the bench's: a fresh interpreter, Django set up, then the job.
+_CHILD = """
+import json, os, resource, sys, time
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from django.db import connection, reset_queries
+from supervision.tasks import reminders_daily
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+count = [0]
+def counter(execute, sql, params, many, context):
+    count[0] += 1
+    return execute(sql, params, many, context)
+with connection.execute_wrapper(counter):
+    started = time.perf_counter()
+    result = reminders_daily(sys.argv[1])  # the task beat starts, run in this process
+    seconds = time.perf_counter() - started
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "queries": count[0], "rss_before_kb": before,
+                  "rss_peak_kb": after, "result": result}))
+"""
+
+
+def reminder_day(today: date) -> tuple[date, bool]:
+    """The day to run the job for, and whether that is a later day than today.
+
+    A first run needs a day nobody has had a digest for yet: if the job already ran
+    today (an earlier bench), the next day after the last digest is used instead."""
+    if not ReminderDigest.objects.filter(day__gte=today).exists():
+        return today, False
+    last = ReminderDigest.objects.order_by("-day").values_list("day", flat=True).first()
+    assert last is not None
+    return last + timedelta(days=1), True
+
+
+def run_reminder_job(
+    day: date,
+    label: str,
+    *,
+    email_backend: str = "django.core.mail.backends.dummy.EmailBackend",
+) -> ReminderRun:
+    env = {**os.environ, "EMAIL_BACKEND": email_backend}
+    completed = subprocess.run(
+        [sys.executable, "-c", _CHILD, day.isoformat()],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise BenchError(f"The reminder job failed:\n{completed.stderr[-3000:]}")
+    figures = json.loads(completed.stdout.strip().splitlines()[-1])
+    return ReminderRun(
+        label=label,
+        day=day.isoformat(),
+        seconds=figures["seconds"],
+        queries=figures["queries"],
+        peak_rss_mb=figures["rss_peak_kb"] / 1024,
+        rss_before_job_mb=figures["rss_before_kb"] / 1024,
+        result=figures["result"],
+    )
+
+
+def data_set_size() -> dict[str, int]:
+    return {
+        "staff": StaffMember.objects.count(),
+        "logins": User.objects.count(),
+        "supervision sessions": SupervisionSession.objects.count(),
+        "measure responses": MeasureResponse.objects.count(),
+        "fidelity checks": FidelityCheck.objects.count(),
+        "reminders": Reminder.objects.count(),
+    }
+
+
+@dataclass
+class BenchResults:
+    started: str
+    database: str
+    debug: bool
+    size: dict[str, int]
+    subjects: dict[str, str]
+    pages: list[PageResult] = field(default_factory=list)
+    pdf: PdfResult | None = None
+    reminders: list[ReminderRun] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["pages"] = [{**asdict(p), "passed": p.passed} for p in self.pages]
+        if self.pdf:
+            data["pdf"] = {**asdict(self.pdf), "ratio": self.pdf.ratio, "passed": self.pdf.passed}
+        data["reminders"] = [{**asdict(r), "passed": r.passed} for r in self.reminders]
+        return data
+
+
+PARTS = ("pages", "pdf", "reminders")
+
+
+def run_bench(
+    *,
+    repeats: int = 30,
+    warmups: int = 2,
+    pdf_runs: int = 3,
+    parts: tuple[str, ...] = PARTS,
+    subjects: Subjects | None = None,
+    progress: Callable[[str], None] = lambda line: None,
+) -> BenchResults:
+    subjects = subjects or find_subjects()
+    db = connection.settings_dict
+    results = BenchResults(
+        started=timezone.now().isoformat(timespec="seconds"),
+        database=f"{connection.vendor} {db.get('NAME')}",
+        debug=settings.DEBUG,
+        size=data_set_size(),
+        subjects=subjects.describe(),
+    )
+    if "pages" in parts:
+        for page in pages_to_measure(subjects):
+            progress(f"Page: {page.label} ({page.url}) as {page.user.username}")
+            results.pages.append(measure_page(page, repeats=repeats, warmups=warmups))
+    if "pdf" in parts:
+        progress("Programme PDF")
+        results.pdf = measure_pdf(subjects, runs=pdf_runs)
+    if "reminders" in parts:
+        day, later = reminder_day(timezone.localdate())
+        if later:
+            results.notes.append(
+                f"The reminder job had already run today, so both runs are for {day} "
+                "(the day after the last digest) to measure a real first run."
+            )
+        progress(f"Reminder job, first run for {day}")
+        results.reminders.append(run_reminder_job(day, "first run of the day"))
+        progress(f"Reminder job, rerun for {day}")
+        results.reminders.append(run_reminder_job(day, "second run, same day"))
+    return results
+
+
+def _verdict(passed: bool) -> str:
+    return "pass" if passed else "**FAIL**"
+
+
+def markdown(results: BenchResults) -> str:
+    lines = [
+        f"# Launchpad bench, {results.started}",
+        "",
+        f"Database: {results.database} (DEBUG {'on' if results.debug else 'off'}). "
+        + ", ".join(f"{n:,} {what}" for what, n in results.size.items())
+        + ".",
+        "",
+        "Measured: " + "; ".join(f"{k} {v}" for k, v in results.subjects.items()) + ".",
+        "",
+    ]
+    if results.pages:
+        n = results.pages[0].requests
+        lines += [
+            f"## Pages (Django test client, server-side time over {n} requests after warm-ups)",
+            "",
+            "| Page | As | Queries | Median ms | p95 ms | Budget (p95) | Result |",
+            "|---|---|---:|---:|---:|---:|---|",
+        ]
+        for p in results.pages:
+            lines.append(
+                f"| {p.label} (`{p.url}`) | {p.user} | {p.queries} | {p.median_ms:.1f} | "
+                f"{p.p95_ms:.1f} | < {p.budget_ms:.0f} ms | {_verdict(p.passed)} |"
+            )
+        lines.append("")
+    if results.pdf:
+        pdf = results.pdf
+        lines += [
+            f"## Programme PDF (median of {pdf.runs} runs each)",
+            "",
+            "| Figure | Value | Budget | Result |",
+            "|---|---:|---:|---|",
+            f"| Report path (figures + HTML + PDF) | {pdf.report_seconds:.2f} s | "
+            f"< {pdf.seconds_budget:.0f} s for 5,000 staff | "
+            f"{_verdict(pdf.report_seconds < pdf.seconds_budget)} |",
+            f"| WeasyPrint alone, same HTML | {pdf.weasyprint_seconds:.2f} s | | |",
+            f"| Ratio | {pdf.ratio:.2f}× | < {pdf.ratio_budget}× | {_verdict(pdf.passed)} |",
+            f"| Pages | {pdf.pages} | | |",
+            "",
+        ]
+    if results.reminders:
+        lines += [
+            "## Daily reminder job (supervision.tasks.reminders_daily, in a child process)",
+            "",
+            "| Run | Day | Seconds | Queries | Reminders offered | Digests | Peak RSS MB "
+            "(before job) | Budget | Result |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for r in results.reminders:
+            lines.append(
+                f"| {r.label} | {r.day} | {r.seconds:.2f} | {r.queries:,} | "
+                f"{r.result.get('offered', '')} | {r.result.get('digests', '')} | "
+                f"{r.peak_rss_mb:.0f} ({r.rss_before_job_mb:.0f}) | "
+                f"< {r.budget_seconds:.0f} s at 100,000 staff | {_verdict(r.passed)} |"
+            )
+        lines += [
+            "",
+            "Peak memory is the child process's ru_maxrss (whole interpreter, Django "
+            "included); the figure in brackets is the same before the job started.",
+            "",
+        ]
+    lines += [f"Note: {note}" for note in results.notes]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_results(results: BenchResults, *, prefix: str = "bench") -> tuple[Path, Path]:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    md_path = RESULTS_DIR / f"{prefix}-{stamp}.md"
+    json_path = RESULTS_DIR / f"{prefix}-{stamp}.json"
+    md_path.write_text(markdown(results))
+    json_path.write_text(json.dumps(results.as_dict(), indent=2, default=str))
+    return md_path, json_path
