@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEV := DEBUG=true
 
-.PHONY: run install install-dev services browser test lint typecheck format migrations-check lock audit bench worker beat
+.PHONY: run install install-dev services browser test lint typecheck format migrations-check lock audit bench bench-reminders worker beat
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,11 +69,30 @@ audit: install-dev
 test: install-dev services browser lint audit typecheck migrations-check
 	$(PY) -m pytest
 
-## Benchmarks against the local PostgreSQL (a throwaway database is made and dropped).
-BENCH_ENV := SECRET_KEY=bench-only DATABASE_URL=postgres://postgres@127.0.0.1:5432/launchpad_bench
-STAFF ?= 10000
+## Benchmarks on a generated data set in the PostgreSQL database launchpad_bench (README
+## "Benchmarks"): make bench [SCALE=county|national|tiny] [SKIP_SEED=1] [REPEATS=30]
+## [LOAD_SECONDS=30]. The database is kept, so a second run skips the generation.
+BENCH_DB ?= launchpad_bench
+BENCH_ENV := SECRET_KEY=bench-only DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+SCALE ?= county
+REPEATS ?= 30
+LOAD_SECONDS ?= 30
 bench: install-dev services
-	-@psql -h 127.0.0.1 -U postgres -qc 'CREATE DATABASE launchpad_bench' >/dev/null 2>&1
+	@bash scripts/ensure_bench_tools.sh
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" \
+		| grep -q 1 || psql -h 127.0.0.1 -U postgres -qc 'CREATE DATABASE $(BENCH_DB)'
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v 0
+	@if [ -n "$(SKIP_SEED)" ]; then echo "SKIP_SEED: measuring the data already in $(BENCH_DB)."; \
+	elif bash scripts/bench_has_scale.sh $(BENCH_DB) $(SCALE); then :; \
+	else $(BENCH_ENV) $(PY) manage.py seed_demo --scale $(SCALE) --force; fi
+	$(BENCH_ENV) $(PY) manage.py bench --repeats $(REPEATS)
+	$(BENCH_ENV) $(PY) manage.py loadtest --seconds $(LOAD_SECONDS)
+
+## The daily reminder job alone, on the demo world and on STAFF generated people, each in
+## a throwaway database of its own (made and dropped by the command).
+STAFF ?= 10000
+bench-reminders: install-dev services
+	-@psql -h 127.0.0.1 -U postgres -qc 'CREATE DATABASE $(BENCH_DB)' >/dev/null 2>&1
 	$(BENCH_ENV) $(PY) manage.py bench_reminders --demo
 	$(BENCH_ENV) $(PY) manage.py bench_reminders --staff $(STAFF)
 

@@ -147,14 +147,19 @@ def find_subjects(
     if line_manager:
         line_manager_user = _user(line_manager)
     else:
-        busiest = (
-            StaffMember.objects.filter(user__is_active=True)
+        with_reports = (
+            StaffMember.objects.filter(is_active=True, user__is_active=True)
             .annotate(report_count=Count("reports"))
             .filter(report_count__gt=0)
             .order_by("-report_count", "pk")
             .select_related("user")
-            .first()
         )
+        # Preferably someone whose home is My team (who manages and commissions nothing).
+        busiest = (
+            with_reports.filter(user__managed_services__isnull=True)
+            .exclude(user_id__in=CommissionerMembership.objects.values("user_id"))
+            .first()
+        ) or with_reports.first()
         if busiest is None:
             raise BenchError("Nobody with a login has reports.")
         line_manager_user = busiest.user
@@ -163,7 +168,7 @@ def find_subjects(
         practitioner_user = _user(practitioner)
     else:
         plain = (
-            StaffMember.objects.filter(user__is_active=True, user__is_staff=False)
+            StaffMember.objects.filter(is_active=True, user__is_active=True, user__is_staff=False)
             .filter(reports__isnull=True, user__managed_services__isnull=True)
             .exclude(user_id__in=CommissionerMembership.objects.values("user_id"))
             .order_by("pk")

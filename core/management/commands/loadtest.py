@@ -4,7 +4,8 @@
     python manage.py loadtest --seconds 10 --connections 8
 
 Prints a Markdown table and writes it, with a JSON copy, to bench-results/.
-Exits with status 1 if the budget is missed (ratio below 0.5 or any error).
+With --strict it exits with status 1 if the budget is missed (ratio below 0.5 or any
+error); otherwise the table says FAIL and the command succeeds, like ``manage.py bench``.
 """
 
 import logging
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
         parser.add_argument("--programme", type=int, help="programme id (default: most staff)")
         parser.add_argument("--service", type=int, help="service id (default: its largest)")
+        parser.add_argument("--strict", action="store_true", help="exit 1 if over budget")
 
     def handle(self, *args, **options):
         logging.getLogger("axes").setLevel(logging.WARNING)
@@ -47,5 +49,5 @@ class Command(BaseCommand):
         self.stdout.write(markdown(results))
         md_path, json_path = write_results(results)
         self.stderr.write(f"Written to {md_path} and {json_path}")
-        if not results.passed:
+        if options["strict"] and not results.passed:
             raise CommandError("The load budget was missed (see the table).")
