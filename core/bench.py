@@ -24,13 +24,13 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection, reset_queries
+from django.db import connection, reset_queries, transaction
 from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -396,16 +396,27 @@ class ReminderRun:
         return self.seconds < self.budget_seconds
 
 
-# Run in a child process so that its peak resident memory (ru_maxrss) is the job's own,
-# not the bench's: a fresh interpreter, Django set up, then the job.
+# Run in a child process so that its peak resident memory is the job's own, not the
+# bench's: a fresh interpreter, Django set up, then the job. The peak is VmHWM from
+# /proc/self/status (the high-water mark of this process image): ru_maxrss would not
+# do, because Linux carries it over from the parent through fork and exec.
 _CHILD = """
 import json, os, resource, sys, time
 import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
-from django.db import connection, reset_queries
+from django.db import connection
 from supervision.tasks import reminders_daily
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def peak_kb():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_kb()
 count = [0]
 def counter(execute, sql, params, many, context):
     count[0] += 1
@@ -414,22 +425,42 @@ with connection.execute_wrapper(counter):
     started = time.perf_counter()
     result = reminders_daily(sys.argv[1])  # the task beat starts, run in this process
     seconds = time.perf_counter() - started
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"seconds": seconds, "queries": count[0], "rss_before_kb": before,
-                  "rss_peak_kb": after, "result": result}))
+                  "rss_peak_kb": peak_kb(), "result": result}))
 """
 
 
-def reminder_day(today: date) -> tuple[date, bool]:
-    """The day to run the job for, and whether that is a later day than today.
+@dataclass(frozen=True)
+class ReminderState:
+    """Where the reminder tables stood before the bench ran the job."""
 
-    A first run needs a day nobody has had a digest for yet: if the job already ran
-    today (an earlier bench), the next day after the last digest is used instead."""
-    if not ReminderDigest.objects.filter(day__gte=today).exists():
-        return today, False
-    last = ReminderDigest.objects.order_by("-day").values_list("day", flat=True).first()
-    assert last is not None
-    return last + timedelta(days=1), True
+    last_reminder_id: int
+    last_digest_id: int
+    digests_today: int
+
+
+def reminder_state(today: date) -> ReminderState:
+    last = Reminder.objects.order_by("-pk").values_list("pk", flat=True).first()
+    last_digest = ReminderDigest.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return ReminderState(
+        last_reminder_id=last or 0,
+        last_digest_id=last_digest or 0,
+        digests_today=ReminderDigest.objects.filter(day=today).count(),
+    )
+
+
+def reminder_state_restore(state: ReminderState) -> None:
+    """Undo what the job did, so that the next bench measures a first run again.
+
+    The job inserts reminders, inserts digests and marks the pending reminders each
+    digest carries. A reminder older than the bench that a new digest carries was
+    pending before (no digest, never emailed), so it is made pending again."""
+    with transaction.atomic():
+        Reminder.objects.filter(pk__gt=state.last_reminder_id).delete()
+        Reminder.objects.filter(digest_id__gt=state.last_digest_id).update(
+            digest=None, emailed_at=None
+        )
+        ReminderDigest.objects.filter(pk__gt=state.last_digest_id).delete()
 
 
 def run_reminder_job(
@@ -477,6 +508,7 @@ class BenchResults:
     started: str
     database: str
     debug: bool
+    load_average: list[float]  # of the machine when the bench started (os.getloadavg)
     size: dict[str, int]
     subjects: dict[str, str]
     pages: list[PageResult] = field(default_factory=list)
@@ -502,6 +534,7 @@ def run_bench(
     warmups: int = 2,
     pdf_runs: int = 3,
     parts: tuple[str, ...] = PARTS,
+    keep_reminders: bool = False,
     subjects: Subjects | None = None,
     progress: Callable[[str], None] = lambda line: None,
 ) -> BenchResults:
@@ -511,6 +544,7 @@ def run_bench(
         started=timezone.now().isoformat(timespec="seconds"),
         database=f"{connection.vendor} {db.get('NAME')}",
         debug=settings.DEBUG,
+        load_average=[round(x, 2) for x in os.getloadavg()],
         size=data_set_size(),
         subjects=subjects.describe(),
     )
@@ -522,16 +556,27 @@ def run_bench(
         progress("Programme PDF")
         results.pdf = measure_pdf(subjects, runs=pdf_runs)
     if "reminders" in parts:
-        day, later = reminder_day(timezone.localdate())
-        if later:
+        day = timezone.localdate()
+        state = reminder_state(day)
+        if state.digests_today:
             results.notes.append(
-                f"The reminder job had already run today, so both runs are for {day} "
-                "(the day after the last digest) to measure a real first run."
+                f"{state.digests_today:,} people already had a digest today before the bench "
+                "ran the job, so its 'first run' is not the day's first."
             )
-        progress(f"Reminder job, first run for {day}")
-        results.reminders.append(run_reminder_job(day, "first run of the day"))
-        progress(f"Reminder job, rerun for {day}")
-        results.reminders.append(run_reminder_job(day, "second run, same day"))
+        try:
+            progress(f"Reminder job, first run for {day}")
+            results.reminders.append(run_reminder_job(day, "first run of the day"))
+            progress(f"Reminder job, rerun for {day}")
+            results.reminders.append(run_reminder_job(day, "second run, same day"))
+        finally:
+            if keep_reminders:
+                results.notes.append("The reminders and digests the job made were kept.")
+            else:
+                reminder_state_restore(state)
+                results.notes.append(
+                    "The reminders and digests the job made were removed afterwards, so "
+                    "the next bench measures a first run too."
+                )
     return results
 
 
@@ -543,7 +588,9 @@ def markdown(results: BenchResults) -> str:
     lines = [
         f"# Launchpad bench, {results.started}",
         "",
-        f"Database: {results.database} (DEBUG {'on' if results.debug else 'off'}). "
+        f"Database: {results.database} (DEBUG {'on' if results.debug else 'off'}); "
+        f"machine load average {', '.join(map(str, results.load_average))} on "
+        f"{os.cpu_count()} CPUs at the start. "
         + ", ".join(f"{n:,} {what}" for what, n in results.size.items())
         + ".",
         "",
@@ -596,8 +643,9 @@ def markdown(results: BenchResults) -> str:
             )
         lines += [
             "",
-            "Peak memory is the child process's ru_maxrss (whole interpreter, Django "
-            "included); the figure in brackets is the same before the job started.",
+            "Peak memory is the child process's resident high-water mark (VmHWM: the "
+            "whole interpreter, Django included); in brackets, the same just before the "
+            "job started. The job's own share is the difference.",
             "",
         ]
     lines += [f"Note: {note}" for note in results.notes]

@@ -103,6 +103,7 @@ class LoadResults:
     workers: int
     connections: int
     seconds_each: int
+    load_average: list[float]  # of the machine at the start (os.getloadavg)
     scenarios: list[ScenarioResult] = field(default_factory=list)
     ratio_budget: float = RATIO_BUDGET
 
@@ -287,6 +288,7 @@ def run_loadtest(
         workers=workers,
         connections=connections,
         seconds_each=seconds,
+        load_average=[round(x, 2) for x in os.getloadavg()],
     )
     RESULTS_DIR.mkdir(exist_ok=True)
     log = RESULTS_DIR / "loadtest-gunicorn.log"
@@ -317,7 +319,8 @@ def markdown(results: LoadResults) -> str:
         "",
         f"gunicorn, {results.workers} sync workers, 127.0.0.1, DEBUG off, database "
         f"{results.database}; wrk with {results.connections} connections, "
-        f"{results.seconds_each} s a scenario.",
+        f"{results.seconds_each} s a scenario; machine load average "
+        f"{', '.join(map(str, results.load_average))} on {os.cpu_count()} CPUs at the start.",
         "",
         "| Scenario | Requests | Req/s | p50 ms | p95 ms | p99 ms | Max ms | Errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",

@@ -5,6 +5,7 @@ benchmarks, not timed tests); only that each figure exists and is sensible.
 """
 
 import pytest
+from django.utils import timezone
 
 from core import bench
 from tests.reports.builders import build_programme_world
@@ -86,3 +87,31 @@ def test_a_page_that_is_not_200_fails_loudly(world):
 )
 def test_percentile_is_nearest_rank(values, share, expected):
     assert bench.percentile(values, share) == expected
+
+
+def test_after_the_reminder_job_the_bench_puts_the_reminder_tables_back(world):
+    """So that every bench measures a first run of the day, not a rerun."""
+    from supervision import services
+    from supervision.models import Reminder, ReminderDigest
+    from tests import factories as f
+
+    today = timezone.localdate()
+    carried = f.ReminderFactory(recipient=world.practitioner)  # pending before the bench
+    earlier = f.ReminderDigestFactory(recipient=world.line_manager, day=today)
+    sent = f.ReminderFactory(recipient=world.line_manager, digest=earlier)
+
+    state = bench.reminder_state(today)
+    assert state.digests_today == 1
+    services.reminder_digests_send(today=today)
+    f.ReminderFactory(recipient=world.practitioner)  # as if the job had recorded it
+    carried.refresh_from_db()
+    assert carried.digest is not None
+
+    bench.reminder_state_restore(state)
+
+    assert set(Reminder.objects.values_list("pk", flat=True)) == {carried.pk, sent.pk}
+    assert list(ReminderDigest.objects.values_list("pk", flat=True)) == [earlier.pk]
+    carried.refresh_from_db()
+    sent.refresh_from_db()
+    assert carried.digest is None and carried.emailed_at is None
+    assert sent.digest == earlier

@@ -5,7 +5,9 @@
     python manage.py bench --skip-reminders
 
 Nothing is generated: run it on a generated data set (``make bench`` makes one) or on the
-demo world. The reminder job does record reminders and digests, as it would in production.
+demo world. The reminder job records reminders and digests as it would in production;
+the bench removes them afterwards (unless --keep-reminders) so every run measures a
+first run of the day.
 Results are printed as Markdown and written, with a JSON copy, to bench-results/.
 """
 
@@ -35,6 +37,11 @@ class Command(BaseCommand):
             "--only", action="append", choices=PARTS, help="measure only this part (repeatable)"
         )
         parser.add_argument("--skip-reminders", action="store_true", help="leave the job out")
+        parser.add_argument(
+            "--keep-reminders",
+            action="store_true",
+            help="keep what the job records (by default it is removed after measuring)",
+        )
         parser.add_argument("--programme", type=int, help="programme id (default: most staff)")
         parser.add_argument("--service", type=int, help="service id (default: its largest)")
         for role in ("commissioner", "service-manager", "line-manager", "practitioner"):
@@ -63,6 +70,7 @@ class Command(BaseCommand):
                 warmups=options["warmups"],
                 pdf_runs=options["pdf_runs"],
                 parts=parts,
+                keep_reminders=options["keep_reminders"],
                 subjects=subjects,
                 progress=lambda line: self.stderr.write(f"  {line}"),
             )
