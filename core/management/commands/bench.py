@@ -32,7 +32,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--repeats", type=int, default=30, help="timed requests a page")
         parser.add_argument("--warmups", type=int, default=2, help="untimed requests first")
-        parser.add_argument("--pdf-runs", type=int, default=3, help="PDFs made each way")
+        parser.add_argument("--pdf-runs", type=int, default=5, help="PDFs made each way")
         parser.add_argument(
             "--only", action="append", choices=PARTS, help="measure only this part (repeatable)"
         )
