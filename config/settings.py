@@ -186,6 +186,20 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: with no REDIS_URL tasks run in-process, so nothing else need be running.
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache holds aggregate figures (core/figures.py). Shared through Redis when there is
+# one, so every worker sees the same figures and the same invalidations; in-process if not.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+            "KEY_PREFIX": "launchpad",
+        }
+        if env.str("CACHE_URL", default=REDIS_URL)
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=60 * 60)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)

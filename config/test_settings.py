@@ -27,3 +27,6 @@ STORAGES = {
 }
 # Hashing passwords slowly is right in production and pointless in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Cached figures live in this process only, and each test starts with none (tests/conftest.py):
+# a shared Redis would carry figures over between runs whose primary keys repeat.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

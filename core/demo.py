@@ -56,6 +56,7 @@ from commissioning.models import (
     SupervisionType,
 )
 from commissioning.services import milestone_templates_seed
+from core.figures import figures_changed
 from fidelity.models import (
     ChallengeTheme,
     FidelityCheck,
@@ -1018,6 +1019,7 @@ def build_demo_world(today: date | None = None, seed: int = SEED) -> dict[str, i
         create_service_indicators(world)
         create_fidelity(world)
         create_reminders(world)
+        figures_changed()  # bulk inserts send no signals
         return demo_counts()
 
 

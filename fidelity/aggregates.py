@@ -43,6 +43,7 @@ from commissioning.models import Participation, Programme, Service, Standards
 from commissioning.queries import programmes_visible_to
 from core.charts import Bar, Chart, Series, bar_chart, line_chart
 from core.disclosure import Disclosed, disclose, protect_parts
+from core.figures import remembered
 from core.roles import roles_for
 
 from .models import RATING_LABELS, FidelityCheck, FidelityRating, Principle, SupportAction
@@ -272,8 +273,15 @@ def quarter_label(start: date) -> str:
 
 
 def aggregates_for(scope: Scope, today: date | None = None) -> Aggregates:
-    """All the fidelity figures for ``scope`` (eight queries)."""
+    """All the fidelity figures for ``scope`` (eight queries; none while the data has not
+    changed: ``core.figures``)."""
     today = today or timezone.localdate()
+    key = [scope.programme.pk, scope.service_ids, scope.group_by, scope.groups]
+    key += [scope.total_label, scope.threshold, scope.interval_days, today]
+    return remembered("fidelity_aggregates", key, lambda: _aggregates_for(scope, today))
+
+
+def _aggregates_for(scope: Scope, today: date) -> Aggregates:
     group = f"staff__{scope.staff_field}"
     rating_group = f"check_record__{group}"
     people = Count("check_record__staff_id", distinct=True)

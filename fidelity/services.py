@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cohorts.models import StaffMember
 from commissioning.models import Programme
+from core.figures import figures_changed
 from core.roles import roles_for
 
 from . import queries
@@ -126,6 +127,7 @@ def fidelity_tool_use(*, tool: FidelityTool) -> FidelityTool:
     ).update(in_use=False)
     FidelityTool.objects.filter(pk=tool.pk).update(in_use=True)
     tool.in_use = True
+    figures_changed()  # the updates above send no signals
     return tool
 
 

@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.text import slugify
 
 from cohorts.models import Cohort
 from commissioning.models import Participation, Programme, Service, Standards
 from core import charts
+from core.figures import ids_of, remembered
 from core.roles import roles_for
 
 from . import stats
@@ -320,7 +322,23 @@ def impact_report(
     """The impact figures for a programme, optionally narrowed to some services or one
     cohort, broken down by service or by cohort (``group_by``), comparing "before
     training" with the later point whose key is ``after`` (the first later point by
-    default). Four queries."""
+    default). Four queries, none while the data has not changed (``core.figures``)."""
+    key = [programme.pk, after, ids_of(service_ids), getattr(cohort, "pk", None), group_by]
+    return remembered(
+        "impact_report",
+        [*key, scope, timezone.localdate()],
+        lambda: _impact_report(programme, after, service_ids, cohort, group_by, scope),
+    )
+
+
+def _impact_report(
+    programme: Programme,
+    after: str | None,
+    service_ids: list[int] | None,
+    cohort: Cohort | None,
+    group_by: str,
+    scope: str,
+) -> ImpactReport:
     threshold = (
         Standards.objects.filter(programme=programme)
         .values_list("small_number_threshold", flat=True)

@@ -46,6 +46,7 @@ from commissioning.models import (
     Standards,
     SupervisionType,
 )
+from core.figures import remembered
 from core.queries import count_of, sum_of
 from core.roles import roles_for
 from fidelity.models import SupportAction
@@ -686,7 +687,8 @@ def compliance_by_service(
     services: QuerySet[Service] | None = None,
 ) -> ComplianceTable | None:
     """The programme's compliance figures for each taking-part service and in total, in
-    six queries. None when the programme has no standards yet.
+    six queries (none while the data has not changed: ``core.figures``). None when the
+    programme has no standards yet.
 
     Callers decide who may see the programme (``commissioning.queries``) and, with
     ``services``, which of its services they see figures for (a service manager: their
@@ -695,6 +697,17 @@ def compliance_by_service(
     away.
     """
     today = today or timezone.localdate()
+    scope = "all" if services is None else str(services.values("pk").query)
+    return remembered(
+        "compliance_by_service",
+        [programme.pk, today, scope],
+        lambda: _compliance_by_service(programme, today, services),
+    )
+
+
+def _compliance_by_service(
+    programme: Programme, today: date, services: QuerySet[Service] | None
+) -> ComplianceTable | None:
     standards = standards_for_programme(programme)
     if standards is None:
         return None
@@ -749,6 +762,16 @@ def compliance_by_team(
     and where exactly one team's is hidden a second is too.
     """
     today = today or timezone.localdate()
+    return remembered(
+        "compliance_by_team",
+        [service.pk, standards.programme_id, today],
+        lambda: _compliance_by_team(service, standards, today),
+    )
+
+
+def _compliance_by_team(
+    service: Service, standards: AppliedStandards, today: date
+) -> ComplianceTable:
     staff = StaffMember.objects.filter(service=service, is_active=True).order_by("pk")
     people = [
         cadence_of(p, standards, today)

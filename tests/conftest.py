@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 from cohorts.models import StaffMember
 from commissioning.models import Participation, Programme, Service
@@ -32,6 +33,15 @@ class World:
     other_practitioner: User
     other_practitioner_staff: StaffMember
     nobody: User
+
+
+@pytest.fixture(autouse=True)
+def no_cached_figures():
+    """Each test starts with an empty cache: figures cached by an earlier test could share
+    primary keys with this one's records."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
