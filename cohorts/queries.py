@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404
 
 from commissioning.models import Agreement, Participation, Programme, Service
 from commissioning.queries import programmes_visible_to
+from core.figures import ids_of, remembered
 from core.queries import count_of
 from core.roles import roles_for
 
@@ -512,10 +513,17 @@ NO_CHAMPIONS = ChampionCounts(0, 0, 0)
 def champion_counts_by_service(
     programme: Programme, service_ids: list[int]
 ) -> dict[int, ChampionCounts]:
-    """Service id → its champion counts in ``programme``, in one query."""
-    found = champion_counts(
-        Membership.objects.filter(cohort__programme=programme, staff__service_id__in=service_ids),
-        "staff__service_id",
+    """Service id → its champion counts in ``programme``, in one query (none while the data
+    has not changed: ``core.figures``)."""
+    found = remembered(
+        "champion_counts_by_service",
+        [programme.pk, ids_of(service_ids)],
+        lambda: champion_counts(
+            Membership.objects.filter(
+                cohort__programme=programme, staff__service_id__in=service_ids
+            ),
+            "staff__service_id",
+        ),
     )
     return {pk: found.get(pk, NO_CHAMPIONS) for pk in service_ids}
 

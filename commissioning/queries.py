@@ -27,6 +27,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cohorts.models import Membership, StaffMember
+from core.figures import remembered_rows
 from core.queries import count_of
 from core.roles import roles_for
 
@@ -146,8 +147,11 @@ def programmes_overview(user: AnyUser) -> list[tuple[Programme, list[Participati
         .select_related("commissioning_organisation")
         .order_by("-start_date", "name")
     )
-    rows = participations_with_progress(
-        participations_visible_to(user).filter(programme__in=programmes)
+    rows = remembered_rows(
+        "programmes_overview",
+        participations_with_progress(
+            participations_visible_to(user).filter(programme__in=programmes)
+        ),
     )
     by_programme: dict[int, list[Participation]] = {p.pk: [] for p in programmes}
     for row in rows:

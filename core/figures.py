@@ -20,13 +20,15 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import QuerySet
 
 T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 
 VERSION_KEY = "figures:version"
 
@@ -91,7 +93,14 @@ def remembered(name: str, parts: Iterable[object], compute: Callable[[], T]) -> 
     return value
 
 
-def ids_of(objects: Iterable[object] | None) -> str:
+def remembered_rows(name: str, queryset: QuerySet[M]) -> list[M]:
+    """The rows of an aggregate-annotated queryset, remembered under its exact SQL (which
+    names the whole scope, the viewer's visibility filters included)."""
+    sql, params = queryset.query.sql_with_params()
+    return remembered(name, [sql, params], lambda: list(queryset))
+
+
+def ids_of(objects: Iterable[Any] | None) -> str:
     """A stable key part for an optional set of model instances or primary keys."""
     if objects is None:
         return "all"

@@ -276,9 +276,15 @@ def aggregates_for(scope: Scope, today: date | None = None) -> Aggregates:
     """All the fidelity figures for ``scope`` (eight queries; none while the data has not
     changed: ``core.figures``)."""
     today = today or timezone.localdate()
-    key = [scope.programme.pk, scope.service_ids, scope.group_by, scope.groups]
-    key += [scope.total_label, scope.threshold, scope.interval_days, today]
-    return remembered("fidelity_aggregates", key, lambda: _aggregates_for(scope, today))
+    return remembered(
+        "fidelity_aggregates", scope_key(scope, today), lambda: _aggregates_for(scope, today)
+    )
+
+
+def scope_key(scope: Scope, today: date) -> list[object]:
+    """Everything figures about ``scope`` depend on, for ``core.figures``."""
+    key: list[object] = [scope.programme.pk, scope.service_ids, scope.group_by, scope.groups]
+    return [*key, scope.total_label, scope.threshold, scope.interval_days, today]
 
 
 def _aggregates_for(scope: Scope, today: date) -> Aggregates:

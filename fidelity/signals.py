@@ -32,8 +32,9 @@ from django.utils import timezone
 from cohorts.models import StaffMember
 from commissioning.models import Standards
 from core.disclosure import disclose, protect_parts
+from core.figures import remembered
 
-from .aggregates import Scope, last_quarters
+from .aggregates import Scope, last_quarters, scope_key
 from .models import FidelityCheck
 
 DRIFT_CHECKS = 3
@@ -212,8 +213,15 @@ def _themes(checks, today: date, group: str | None) -> dict[int | None, list[tup
 
 def scope_signals(scope: Scope, today: date | None = None) -> SignalPanel:
     """Signals per group of ``scope`` (teams of a service, or services of a programme) and
-    for the whole, each only about at least the threshold of people (six queries)."""
+    for the whole, each only about at least the threshold of people (six queries; none
+    while the data has not changed: ``core.figures``)."""
     today = today or timezone.localdate()
+    return remembered(
+        "fidelity_signals", scope_key(scope, today), lambda: _scope_signals(scope, today)
+    )
+
+
+def _scope_signals(scope: Scope, today: date) -> SignalPanel:
     group = scope.staff_field
     checks = scope.checks().order_by()
     threshold = scope.threshold
