@@ -21,6 +21,7 @@ import json
 import random
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -304,6 +305,12 @@ class World:
     def at(self, day: date, hour: int, minute: int = 0) -> datetime:
         return min(timezone.make_aware(datetime.combine(day, clock(hour, minute))), self.now)
 
+    def note(self, label: str, started: float) -> None:
+        """A line on stderr saying how long a step took."""
+        if self.out is not None:
+            self.out.write(f"  {label:<36} {time.monotonic() - started:7.1f} s\n")
+            self.out.flush()
+
     def progress(self, label: str, total: int) -> Progress:
         return Progress(label, total, self.out)
 
@@ -350,12 +357,16 @@ def build_scale_world(
         ("indicators", create_service_indicators),
     ]
     with disable_auditlog():
-        for _label, step in steps:
-            with transaction.atomic():
+        for label, step in steps:
+            started = time.monotonic()
+            with transaction.atomic():  # one transaction per step, committed as it ends
                 step(world)
+            world.note(f"{label} done", started)
+        started = time.monotonic()
         reset_sequences()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        world.note("sequences and ANALYZE", started)
     return world.counts
 
 
@@ -976,20 +987,6 @@ def create_cohorts(world: World) -> None:
             if day > today:
                 break
             wave, day = wave + 1, day + timedelta(days=WAVE_EVERY_DAYS)
-    world.counts["cohorts"] = copy_rows(
-        table,
-        (
-            "id",
-            "programme_id",
-            "wave",
-            "name",
-            "planned_size",
-            "training_start",
-            "training_end",
-            "status",
-        ),
-        rows,
-    )
     memberships, benchmark = [], practitioner_of(world)
     for person in world.people:
         if person.role not in ("practitioner", "senior"):
@@ -1026,6 +1023,26 @@ def create_cohorts(world: World) -> None:
                 world.now,
             )
         )
+    # Each wave is planned for the people who joined it, to the nearest ten.
+    joined = Counter(row[1] for row in memberships)
+    rows = [
+        (pk, programme, wave, name, min(30_000, max(10, -(-joined[pk] // 10) * 10)), *rest)
+        for pk, programme, wave, name, _, *rest in rows
+    ]
+    world.counts["cohorts"] = copy_rows(
+        table,
+        (
+            "id",
+            "programme_id",
+            "wave",
+            "name",
+            "planned_size",
+            "training_start",
+            "training_end",
+            "status",
+        ),
+        rows,
+    )
     world.counts["cohort memberships"] = copy_rows(
         table_of("cohorts.Membership"),
         ("id", "cohort_id", "staff_id", "status", "withdrawn_reason", "nominated_by_id", "updated"),
