@@ -40,6 +40,7 @@ from django.utils import timezone
 from cohorts.models import Criterion
 from commissioning.models import MilestoneTemplate, PressureTag, Stage, SupervisionType
 from core import demo
+from core.figures import figures_changed
 from fidelity.models import ChallengeTheme
 from outcomes import scoring
 from outcomes.models import Measure, MeasureItem
@@ -367,6 +368,7 @@ def build_scale_world(
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         world.note("sequences and ANALYZE", started)
+    figures_changed()  # COPY sends no signals: cached figures are about the old world
     return world.counts
 
 
