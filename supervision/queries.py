@@ -858,6 +858,19 @@ def compliance_for_team(
 def _single_scope_table(
     scope: str, staff: QuerySet[StaffMember], standards: AppliedStandards, today: date
 ) -> ComplianceTable:
+    """One column of figures for ``staff``, remembered under the exact staff query
+    (``core.figures``)."""
+    sql, params = staff.query.sql_with_params()
+    return remembered(
+        "compliance_single_scope",
+        [scope, sql, params, standards.programme_id, today],
+        lambda: _single_scope_figures(scope, staff, standards, today),
+    )
+
+
+def _single_scope_figures(
+    scope: str, staff: QuerySet[StaffMember], standards: AppliedStandards, today: date
+) -> ComplianceTable:
     people = [
         cadence_of(p, standards, today)
         for p in with_cadence_facts(staff.order_by("pk"), registration_year(today))
