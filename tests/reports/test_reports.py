@@ -66,9 +66,11 @@ def test_the_pdf_is_tagged_titled_and_has_the_headings_and_the_dashboard_figures
         "2. Stage progress",
         "3. Champions and cohorts",
         "4. Standards compliance",
-        "5. Workforce pressures from the agreements",
-        "6. Risks and recommendations",
-        "7. How the figures are worked out",
+        "5. Outcomes",
+        "6. Fidelity and support actions",
+        "7. Workforce pressures from the agreements",
+        "8. Risks and recommendations",
+        "9. How the figures are worked out",
     ):
         assert heading in text
     assert "Page 2 of" in text  # running footer
