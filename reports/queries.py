@@ -462,7 +462,7 @@ def _charts(rows: list[ServiceFigures], *, by: str) -> list[Chart]:
 def _impact_cell(group: GroupImpact, text: str, notes: list[str], href: str) -> Cell:
     """A figure of ``outcomes.impact``, or the impact page's own reason it is not shown."""
     if group.empty:
-        return Cell("No matched pairs yet", href)
+        return Cell("No matched pairs yet", href, numeric=True)
     if group.suppressed:
         if group.suppressed_reason not in notes:
             notes.append(group.suppressed_reason)
@@ -480,8 +480,8 @@ def outcomes_table(report: ImpactReport, href: str) -> Table:
         for group in [m.total, *m.groups]:
             rows.append(
                 [
-                    Cell(m.measure.name, href),
-                    Cell(group.name, href),
+                    Cell(m.measure.name),
+                    Cell(group.name),
                     _impact_cell(group, group.completeness_text, notes, href),
                     _impact_cell(group, group.change_text, notes, href),
                     _impact_cell(group, group.dz_text, notes, href),

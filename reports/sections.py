@@ -108,7 +108,8 @@ def _outcome_words(dashboard: Dashboard) -> list[str]:
             words.append(
                 f"{about}: {total.completeness_text} of the people with a baseline have a "
                 f"matched pair; {total.improved_text} reliably improved; mean change "
-                f"{total.change_text}; effect size dz {total.dz_text}."
+                f"{total.change_text}; effect size dz {total.dz_text} "
+                f"({m.direction.lower()})."
             )
     return words
 
