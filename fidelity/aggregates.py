@@ -438,7 +438,7 @@ def quarter_means_by_group(
     for row in (
         scope.ratings()
         .order_by()
-        .filter(check_record__done_on__gte=quarters[0], check_record__done_on__lte=today)
+        .filter(check_record__done_on__gte=quarters[0])  # as aggregates_for's trend
         .annotate(quarter=TruncQuarter("check_record__done_on"))
         .values(group, "quarter")
         .annotate(mean=Avg("rating"), people=Count("check_record__staff_id", distinct=True))
