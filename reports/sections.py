@@ -228,6 +228,7 @@ def _methods(data: ReportData) -> dict:
     return {
         "threshold": compliance.threshold if compliance else None,
         "stage_days": [(Stage(s).label, d) for s, d in rules.EXPECTED_STAGE_DAYS.items()],
+        "fidelity_fall": rules.FIDELITY_FALL,
     }
 
 
