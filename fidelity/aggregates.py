@@ -424,6 +424,83 @@ def _actions_row(scope: Scope, group: str) -> Row:
     )
 
 
+def overall_row(scope: Scope) -> Row:
+    """The mean rating over every principle, per group and in total, about the people who
+    reflected (two queries). The dashboards' and reports' headline beside the per-principle
+    table."""
+    group = f"check_record__staff__{scope.staff_field}"
+    ratings = scope.ratings().order_by()
+    people = Count("check_record__staff_id", distinct=True)
+    by_group = {
+        row[group]: (round(row["mean"], 2), row["people"])
+        for row in ratings.values(group).annotate(mean=Avg("rating"), people=people)
+    }
+    total = ratings.aggregate(mean=Avg("rating"), people=people)
+    whole = (round(total["mean"], 2), total["people"]) if total["people"] else None
+    return Row("overall", "Mean rating, all principles", _cells(scope, by_group, whole))
+
+
+def quarter_means_by_group(
+    scope: Scope, today: date, count: int = 2
+) -> dict[int | None, list[Disclosed]]:
+    """Each group's mean rating in each of the last ``count`` quarters (oldest first), each
+    suppressed below the threshold and, within a quarter, protected like columns beside the
+    scope's own trend (one query). For rules that look for falling fidelity."""
+    quarters = last_quarters(today, count)
+    group = f"check_record__staff__{scope.staff_field}"
+    found: dict[date, dict[int | None, tuple[float, int]]] = defaultdict(dict)
+    for row in (
+        scope.ratings()
+        .order_by()
+        .filter(check_record__done_on__gte=quarters[0])  # as aggregates_for's trend
+        .annotate(quarter=TruncQuarter("check_record__done_on"))
+        .values(group, "quarter")
+        .annotate(mean=Avg("rating"), people=Count("check_record__staff_id", distinct=True))
+    ):
+        quarter = row["quarter"].date() if hasattr(row["quarter"], "hour") else row["quarter"]
+        found[quarter][row[group]] = (round(row["mean"], 2), row["people"])
+    by_group: dict[int | None, list[Disclosed]] = {g.key: [] for g in scope.groups}
+    for quarter in quarters:
+        sizes = [found[quarter].get(g.key, (None, 0))[1] for g in scope.groups]
+        cells = [
+            disclose(found[quarter].get(g.key, (None, 0))[0], n, threshold=scope.threshold)
+            for g, n in zip(scope.groups, sizes, strict=True)
+        ]
+        if scope.has_total and sum(sizes) >= scope.threshold:
+            cells = protect_parts(cells, sizes, threshold=scope.threshold)
+        for g, cell in zip(scope.groups, cells, strict=True):
+            by_group[g.key].append(cell)
+    return by_group
+
+
+THEME_DAYS = 91  # the challenge themes a report counts: those of the last three months
+
+
+def theme_counts(scope: Scope, today: date) -> list[tuple[str, Disclosed[int]]]:
+    """Each challenge theme raised in the scope's checks over the last ``THEME_DAYS`` days,
+    counted in people (not checks), suppressed below the threshold (one query). Themes are
+    not parts of a total (a person may raise several), so no complementary suppression."""
+    through = FidelityCheck.themes.through
+    rows = (
+        through.objects.filter(
+            fidelitycheck__in=scope.checks().filter(
+                done_on__gt=today - timedelta(days=THEME_DAYS), done_on__lte=today
+            )
+        )
+        .order_by()
+        .values("challengetheme__name")
+        .annotate(people=Count("fidelitycheck__staff_id", distinct=True))
+        .order_by("-people", "challengetheme__name")
+    )
+    return [
+        (
+            row["challengetheme__name"],
+            disclose(row["people"], row["people"], threshold=scope.threshold),
+        )
+        for row in rows
+    ]
+
+
 def rating_words(mean: float | None) -> str:
     """The scale's words for a mean rating, e.g. 3.2 → "Often"."""
     if mean is None:

@@ -41,8 +41,15 @@ def report_title(data: ReportData) -> str:
 
 def report_html(data: ReportData, sections: list[Section]) -> str:
     rendered = []
+    numbers = {section.slug: number for number, section in enumerate(sections, start=1)}
     for number, section in enumerate(sections, start=1):
-        context = {"data": data, "number": number, "section": section, **section.context(data)}
+        context = {
+            "data": data,
+            "number": number,
+            "numbers": numbers,
+            "section": section,
+            **section.context(data),
+        }
         rendered.append(RenderedSection(section, render_to_string(section.template, context)))
     return render_to_string(
         "reports/document.html",

@@ -44,7 +44,8 @@ def table_response(table: Table, fmt: str, *, name: str, as_of: date) -> HttpRes
 
         workbook = Workbook()
         sheet = workbook.active
-        sheet.title = table.title[:31]
+        # Excel refuses these in a sheet's name (and names longer than 31 characters).
+        sheet.title = "".join(c for c in table.title if c not in "[]:*?/\\")[:31].strip()
         for line in _lines(table, as_of):
             sheet.append(line)
         for cell in sheet[2]:

@@ -41,7 +41,12 @@ from commissioning.queries import (
     status_label,
 )
 from core.charts import Bar, Chart, bar_chart
+from core.disclosure import Disclosed
 from core.roles import roles_for
+from fidelity import aggregates as fidelity_aggregates
+from fidelity.aggregates import Aggregates
+from outcomes import impact
+from outcomes.impact import GroupImpact, ImpactReport
 from supervision.cadence import Figure
 from supervision.queries import (
     Compliance,
@@ -268,9 +273,33 @@ class Dashboard:
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     staff_count: int = 0
+    # Outcomes (outcomes.impact) and fidelity (fidelity.aggregates), where the scope has them
+    outcomes: ImpactReport | None = None
+    outcomes_href: str = ""
+    fidelity: Aggregates | None = None
+    fidelity_href: str = ""
+    # Each group's (then the whole scope's) mean rating in the last two quarters, for rules
+    fidelity_quarters: list[tuple[str, list[Disclosed]]] = field(default_factory=list)
+    outcome_charts: list[Chart] = field(default_factory=list)
+    fidelity_charts: list[Chart] = field(default_factory=list)
 
     def table(self, key: str) -> Table | None:
         return next((t for t in self.tables if t.key == key), None)
+
+    @property
+    def fidelity_headline(self) -> list[tuple[str, Cell, str]]:
+        """The whole scope's row of the fidelity table: (column, cell, reason not shown)."""
+        table = self.table("fidelity")
+        if table is None or not table.rows:
+            return []
+        return [
+            (column, cell, table.notes[cell.note - 1] if cell.note else "")
+            for column, cell in zip(table.columns[1:], table.rows[-1][1:], strict=True)
+        ]
+
+    @property
+    def all_charts(self) -> list[Chart]:
+        return [*self.charts, *self.outcome_charts, *self.fidelity_charts]
 
 
 def _service_table(rows: list[ServiceFigures], *, by: str) -> Table:
@@ -427,6 +456,178 @@ def _charts(rows: list[ServiceFigures], *, by: str) -> list[Chart]:
     return charts
 
 
+# --- Outcomes and fidelity: read from their own apps' query layers ---------------------------
+
+
+def _impact_cell(group: GroupImpact, text: str, notes: list[str], href: str) -> Cell:
+    """A figure of ``outcomes.impact``, or the impact page's own reason it is not shown."""
+    if group.empty:
+        return Cell("No matched pairs yet", href, numeric=True)
+    if group.suppressed:
+        if group.suppressed_reason not in notes:
+            notes.append(group.suppressed_reason)
+        return Cell(NOT_SHOWN, href, note=notes.index(group.suppressed_reason) + 1, numeric=True)
+    return Cell(text, href, numeric=True)
+
+
+def outcomes_table(report: ImpactReport, href: str) -> Table:
+    """One row per measure for the whole scope, then one per group (service or cohort):
+    completeness, mean change, dz and the share reliably improved, as the impact page
+    shows them (``GroupImpact``'s own wording)."""
+    notes: list[str] = []
+    rows = []
+    for m in report.measures:
+        for group in [m.total, *m.groups]:
+            rows.append(
+                [
+                    Cell(m.measure.name),
+                    Cell(group.name),
+                    _impact_cell(group, group.completeness_text, notes, href),
+                    _impact_cell(group, group.change_text, notes, href),
+                    _impact_cell(group, group.dz_text, notes, href),
+                    _impact_cell(group, group.improved_text, notes, href),
+                ]
+            )
+    chosen = report.chosen
+    return Table(
+        key="outcomes",
+        title=(
+            f"Outcomes: “{report.measures[0].before_label}” compared with “{chosen.label}”"
+            if chosen and report.measures
+            else "Outcomes"
+        ),
+        columns=[
+            "Measure",
+            report.group_kind,
+            "Completeness (matched pairs of baselines)",
+            "Mean change (95% CI)",
+            "Effect size dz (95% CI)",
+            "Reliably improved",
+        ],
+        rows=rows,
+        notes=notes,
+    )
+
+
+def _disclosed_cell(text: str, figure: Disclosed, notes: list[str], href: str) -> Cell:
+    if figure.suppressed:
+        if figure.reason not in notes:
+            notes.append(figure.reason)
+        return Cell(text, href, note=notes.index(figure.reason) + 1, numeric=True)
+    return Cell(text, href, numeric=True)
+
+
+def fidelity_table(figures: Aggregates, overall: fidelity_aggregates.Row, href: str) -> Table:
+    """The headline per group (a row each, the whole scope last): the mean rating over
+    every principle, checks on cadence and support actions, suppressed as
+    ``fidelity.aggregates`` decides and worded as its pages word them."""
+    text = fidelity_aggregates.cell_text
+    notes: list[str] = []
+    rows = []
+    for i, label in enumerate(figures.columns):
+        overall_cell = overall.cells[i]
+        cadence = figures.cadence.cells[i]
+        actions = figures.actions.cells[i]
+        rows.append(
+            [
+                Cell(label, href),
+                _disclosed_cell(text("overall", overall_cell), overall_cell, notes, href),
+                _disclosed_cell(text("cadence", cadence), cadence, notes, href),
+                _disclosed_cell(text("actions", actions, "opened"), actions, notes, href),
+                _disclosed_cell(text("actions", actions, "still_open"), actions, notes, href),
+            ]
+        )
+    return Table(
+        key="fidelity",
+        title="Fidelity: practice reflections and support",
+        columns=[
+            "Service" if figures.scope.group_by == "service" else "Team",
+            "Mean reflection rating (1 to 4)",
+            f"Checks within {figures.scope.interval_days} days of the one before",
+            "Support actions opened",
+            "Support actions still open",
+        ],
+        rows=rows,
+        notes=notes,
+    )
+
+
+def fidelity_detail_table(figures: Aggregates, name: str, key: str, title: str) -> Table:
+    """One of ``fidelity.aggregates``' own tables (per principle, support actions) as a
+    ``Table``, with its footnotes renumbered for this table."""
+    notes: list[str] = []
+    rows = []
+    for row in fidelity_aggregates.table_rows(figures, name):
+        cells = [Cell(row.label)]
+        for text, number in row.cells:
+            reason = figures.notes[number - 1] if number else ""
+            if reason and reason not in notes:
+                notes.append(reason)
+            cells.append(Cell(text, note=notes.index(reason) + 1 if reason else None, numeric=True))
+        rows.append(cells)
+    return Table(
+        key=key,
+        title=title,
+        columns=[
+            fidelity_aggregates.TABLES[name],
+            *fidelity_aggregates.table_columns(figures, name),
+        ],
+        rows=rows,
+        notes=notes,
+    )
+
+
+def themes_table(themes: list[tuple[str, Disclosed[int]]], figures: Aggregates) -> Table:
+    notes: list[str] = []
+    rows = [
+        [
+            Cell(name),
+            _disclosed_cell(str(count.value) if count.shown else NOT_SHOWN, count, notes, ""),
+        ]
+        for name, count in themes
+    ]
+    return Table(
+        key="themes",
+        title=(
+            f"Challenges surfaced in reflections, last {fidelity_aggregates.THEME_DAYS} days "
+            f"({figures.columns[-1]})"
+        ),
+        columns=["Challenge", "People who raised it"],
+        rows=rows,
+        notes=notes,
+    )
+
+
+def _add_outcomes(dashboard: Dashboard, report: ImpactReport, href: str) -> None:
+    chosen = report.chosen
+    dashboard.outcomes = report
+    dashboard.outcomes_href = href + (f"after={chosen.key}" if chosen else "")
+    dashboard.tables.append(outcomes_table(report, dashboard.outcomes_href))
+    if report.measures:
+        dashboard.outcome_charts = list(report.measures[0].charts)
+
+
+def _add_fidelity(dashboard: Dashboard, figures: Aggregates, href: str) -> None:
+    """The fidelity tables and charts, and the last two quarters for the rules (four more
+    queries than ``aggregates_for``)."""
+    scope = figures.scope
+    dashboard.fidelity = figures
+    dashboard.fidelity_href = href
+    dashboard.tables += [
+        fidelity_table(figures, fidelity_aggregates.overall_row(scope), href),
+        fidelity_detail_table(figures, "principles", "principles", "Mean rating per principle"),
+        fidelity_detail_table(figures, "actions", "support_actions", "Support actions"),
+        themes_table(fidelity_aggregates.theme_counts(scope, dashboard.as_of), figures),
+    ]
+    quarters = fidelity_aggregates.quarter_means_by_group(scope, dashboard.as_of)
+    dashboard.fidelity_quarters = [(g.label, quarters[g.key]) for g in scope.groups]
+    if scope.has_total:
+        dashboard.fidelity_quarters.append(
+            (scope.total_label, [row.cells[0] for row in figures.trend[-2:]])
+        )
+    dashboard.fidelity_charts = [fidelity_aggregates.principle_chart(figures)]
+
+
 def programme_dashboard(
     user: AnyUser, programme: Programme, as_of: date | None = None
 ) -> Dashboard:
@@ -483,6 +684,24 @@ def programme_dashboard(
             )
         )
     dashboard.charts = _charts(rows, by="service")
+    service_ids = impact.service_scope_for(user, programme)
+    _add_outcomes(
+        dashboard,
+        impact.impact_report(
+            programme=programme,
+            service_ids=service_ids,
+            scope="All services" if service_ids is None else "Your services",
+        ),
+        reverse("outcomes:programme_impact", args=[programme.pk]) + "?",
+    )
+    scope = fidelity_aggregates.programme_scope(
+        programme, fidelity_aggregates.services_seen_in_programme(user, programme)
+    )
+    _add_fidelity(
+        dashboard,
+        fidelity_aggregates.aggregates_for(scope, as_of),
+        reverse("fidelity:programme_aggregates", args=[programme.pk]),
+    )
     return dashboard
 
 
@@ -537,6 +756,28 @@ def service_dashboard(user: AnyUser, service: Service, as_of: date | None = None
     dashboard.charts = _charts(rows, by="programme")
     if compliance:
         dashboard.charts.append(_team_chart(compliance))
+    if participations:
+        # The latest programme, as the service's impact and fidelity pages open on.
+        programme = participations[0].programme
+        _add_outcomes(
+            dashboard,
+            impact.impact_report(
+                programme=programme,
+                service_ids=[service.pk],
+                group_by="cohort",
+                scope=service.name,
+            ),
+            reverse("outcomes:service_impact", args=[service.pk]) + f"?programme={programme.pk}&",
+        )
+        scope = fidelity_aggregates.service_scope(
+            programme, service, name_teams=fidelity_aggregates.may_name_teams(user, service)
+        )
+        _add_fidelity(
+            dashboard,
+            fidelity_aggregates.aggregates_for(scope, as_of),
+            reverse("fidelity:service_aggregates", args=[service.pk])
+            + f"?programme={programme.pk}",
+        )
     return dashboard
 
 

@@ -32,6 +32,10 @@ LOW_TRAINING_PERCENT = 80
 LOW_RESOURCES_PERCENT = 90
 LOW_PENETRATION_PERCENT = 50
 LOW_COACHING_PERCENT = 70
+# A fall in the mean reflection rating (1 to 4) from one quarter to the next that counts
+# as a risk: under half the half-point the fidelity app's drift signal needs over three
+# quarters, so it shows sooner, between two quarters each about enough people.
+FIDELITY_FALL = 0.3
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,29 @@ def agreement_overdue(dashboard: Dashboard) -> Iterator[Finding]:
                 )
 
 
-RISK_RULES: list[Rule] = [behind_on_stage, low_supervision, agreement_overdue]
+def falling_fidelity(dashboard: Dashboard) -> Iterator[Finding]:
+    words = (
+        f"Fidelity is falling when the mean reflection rating fell by {FIDELITY_FALL} or more "
+        "(on the scale of 1 to 4) from last quarter to this one, both about enough people "
+        "to show."
+    )
+    for label, (before, now) in (
+        (label, cells) for label, cells in dashboard.fidelity_quarters if len(cells) == 2
+    ):
+        if not (before.shown and now.shown) or before.value is None or now.value is None:
+            continue
+        fall = float(before.value) - float(now.value)
+        if fall >= FIDELITY_FALL - 1e-9:
+            yield Finding(
+                words,
+                label,
+                f"The mean reflection rating fell from {float(before.value):.1f} to "
+                f"{float(now.value):.1f}.",
+                dashboard.fidelity_href,
+            )
+
+
+RISK_RULES: list[Rule] = [behind_on_stage, low_supervision, falling_fidelity, agreement_overdue]
 
 
 def _recommend(key: str, limit: int, words: str, advice: str) -> Rule:

@@ -1,7 +1,7 @@
 """The sections of a report, in order: each a title, a template and a function giving the
 template its context from the report's figures.
 
-A later stage adds its section (outcomes, fidelity, support actions) by writing one
+A further section is added by writing one
 ``Section`` and inserting it into ``PROGRAMME_SECTIONS``/``SERVICE_SECTIONS``; the
 contents page, numbering and PDF follow.
 """
@@ -86,7 +86,51 @@ def _summary(data: ReportData) -> dict:
             if getattr(r.participation, "agreement_status", None) == Agreement.Status.AGREED
         ),
         "risk_count": len(data.risks),
+        "outcome_words": _outcome_words(dashboard),
+        "fidelity_words": _fidelity_words(dashboard),
     }
+
+
+def _outcome_words(dashboard: Dashboard) -> list[str]:
+    """The outcome headline in plain words, one sentence per measure."""
+    report = dashboard.outcomes
+    if report is None or report.chosen is None or not report.measures:
+        return ["No outcome measures with a later measurement point are set yet."]
+    words = []
+    for m in report.measures:
+        total = m.total
+        about = f"{m.measure.name} (“{m.before_label}” to “{m.after_label}”)"
+        if total.empty:
+            words.append(f"{about}: no one has scores at both points yet.")
+        elif total.suppressed:
+            words.append(f"{about}: {total.suppressed_reason}")
+        else:
+            words.append(
+                f"{about}: {total.completeness_text} of the people with a baseline have a "
+                f"matched pair; {total.improved_text} reliably improved; mean change "
+                f"{total.change_text}; effect size dz {total.dz_text} "
+                f"({m.direction.lower()})."
+            )
+    return words
+
+
+def _fidelity_words(dashboard: Dashboard) -> list[str]:
+    """The fidelity headline in one plain sentence, from the fidelity table's total row
+    (the same cells the dashboard shows)."""
+    headline = dashboard.fidelity_headline
+    if len(headline) != 4:
+        return []
+
+    def say(index: int) -> str:
+        _, cell, reason = headline[index]
+        return "not shown (too few people)" if reason else cell.text
+
+    interval = dashboard.fidelity.scope.interval_days if dashboard.fidelity else 0
+    return [
+        f"Practice reflections: the mean rating across the model's principles is {say(0)} "
+        f"on a scale of 1 (Not yet) to 4 (Consistently); checks within {interval} days of "
+        f"the one before: {say(1)}; support actions opened: {say(2)}, still open: {say(3)}."
+    ]
 
 
 def _figure_text(figure) -> str:
@@ -144,6 +188,24 @@ def _compliance(data: ReportData) -> dict:
     }
 
 
+def _outcomes(data: ReportData) -> dict:
+    table = data.dashboard.table("outcomes")
+    return {
+        "outcomes": data.dashboard.outcomes,
+        "tables": [table] if table else [],
+        "charts": data.dashboard.outcome_charts,
+    }
+
+
+def _fidelity(data: ReportData) -> dict:
+    return {
+        "fidelity": data.dashboard.fidelity,
+        **_tables("fidelity", "principles", "support_actions")(data),
+        "themes": data.dashboard.table("themes"),
+        "charts": data.dashboard.fidelity_charts,
+    }
+
+
 def _pressures(data: ReportData) -> dict:
     snapshot = [f for f in AGREEMENT_FIELDS if f.section == AGREEMENT_SECTIONS[0]]
     rows = [
@@ -166,6 +228,7 @@ def _methods(data: ReportData) -> dict:
     return {
         "threshold": compliance.threshold if compliance else None,
         "stage_days": [(Stage(s).label, d) for s, d in rules.EXPECTED_STAGE_DAYS.items()],
+        "fidelity_fall": rules.FIDELITY_FALL,
     }
 
 
@@ -176,6 +239,13 @@ CHAMPIONS = Section(
 )
 COMPLIANCE = Section(
     "compliance", "Standards compliance", "reports/sections/compliance.html", _compliance
+)
+OUTCOMES = Section("outcomes", "Outcomes", "reports/sections/outcomes.html", _outcomes)
+FIDELITY = Section(
+    "fidelity",
+    "Fidelity and support actions",
+    "reports/sections/fidelity.html",
+    _fidelity,
 )
 PRESSURES = Section(
     "pressures",
@@ -195,6 +265,8 @@ PROGRAMME_SECTIONS: list[Section] = [
     STAGES,
     CHAMPIONS,
     COMPLIANCE,
+    OUTCOMES,
+    FIDELITY,
     PRESSURES,
     RECOMMENDATIONS,
     METHODS,

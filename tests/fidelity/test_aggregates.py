@@ -180,3 +180,27 @@ def test_a_service_manager_sees_only_their_own_service_in_the_programme(client, 
         client.get(reverse("fidelity:programme_aggregates", args=[world.programme.pk]))
     )
     assert "Someone Else's Service" in text
+
+
+def test_overall_rating_themes_in_people_and_quarters_by_group(world, reflective):
+    from fidelity.aggregates import overall_row, quarter_means_by_group, theme_counts
+    from fidelity.models import ChallengeTheme, FidelityCheck
+
+    scope = programme_scope(world.programme)
+    overall = overall_row(scope)
+    assert overall.cells[0].value == 3.0 and overall.cells[0].people == 6  # (2+3+4+3) / 4
+    workload, _ = ChallengeTheme.objects.get_or_create(name="Workload")
+    time, _ = ChallengeTheme.objects.get_or_create(name="Time to reflect (test)")
+    for check in FidelityCheck.objects.filter(done_on__gt=DAY):
+        check.themes.add(workload)  # six people
+    one = FidelityCheck.objects.filter(done_on__gt=DAY).first()
+    for check in FidelityCheck.objects.filter(staff=one.staff):
+        check.themes.add(time)  # one person, on two checks: one person, not two
+    counts = dict(theme_counts(scope, dt.date(2026, 11, 26)))
+    assert counts["Workload"].value == 6
+    assert counts["Time to reflect (test)"].suppressed
+    assert counts["Time to reflect (test)"].value is None
+    quarters = quarter_means_by_group(scope, dt.date(2026, 11, 26))
+    jul_sep, oct_dec = quarters[world.service.pk]
+    assert jul_sep.value == 2.5 and jul_sep.people == 6  # the checks on 1 September
+    assert oct_dec.value == 3.5  # the second checks, 50 (or 70) days later

@@ -160,3 +160,102 @@ def test_programme_page_and_home_lead_to_the_dashboard(client, programme_world):
     dashboard_url = f"/dashboard/programmes/{w.programme.pk}/"
     assert dashboard_url in client.get(f"/programmes/{w.programme.pk}/").content.decode()
     assert dashboard_url in client.get("/programmes/").content.decode()
+
+
+def _with_figures(w):
+    from .builders import add_outcomes_and_fidelity, outcome_and_fidelity_setup
+
+    setup = outcome_and_fidelity_setup(w.programme)
+    add_outcomes_and_fidelity(setup, w.service, 3, line_manager=w.line_manager_staff)
+    add_outcomes_and_fidelity(setup, w.second_service, 3)
+    return setup
+
+
+def test_programme_dashboard_shows_outcome_and_fidelity_headlines_linked_to_their_pages(
+    client, programme_world
+):
+    from outcomes.impact import impact_report
+
+    w = programme_world
+    _with_figures(w)
+    client.force_login(w.commissioner)
+    response = client.get(f"/dashboard/programmes/{w.programme.pk}/")
+    text = page_text(response)
+    html = response.content.decode()
+    # The impact module's own figures, for the programme's first later point.
+    total = impact_report(programme=w.programme, scope="All services").measures[0].total
+    assert "Outcomes and fidelity at a glance" in text
+    assert total.completeness_text == "100% (6 of 6)"
+    for figure in (total.completeness_text, total.improved_text, total.dz_text):
+        assert figure in text
+    assert "“Before training” with “Six weeks after training”" in text
+    assert f'href="/programmes/{w.programme.pk}/impact/?after=six-weeks-after-training"' in html
+    assert f'href="/programmes/{w.programme.pk}/fidelity/"' in html
+    fidelity = response.context["dashboard"].table("fidelity")
+    assert [r[0].text for r in fidelity.rows] == [
+        "Hillside Early Help",
+        "Riverside Family Help",
+        "All services",
+    ]
+    assert fidelity.rows[-1][1].text == "2.8 (Often)"  # (3+3+3+2) / 4 for everyone
+    assert "The mean reflection rating fell from 3.0 to 2.5." in text  # falling fidelity
+    # Commissioners never see practitioners' words or team names.
+    assert w.line_manager_staff.full_name not in text
+
+
+def test_service_dashboard_for_a_commissioner_names_no_team(client, programme_world):
+    w = programme_world
+    _with_figures(w)
+    client.force_login(w.commissioner)
+    text = page_text(client.get(f"/dashboard/services/{w.service.pk}/"))
+    assert "Team A" in text
+    assert w.line_manager_staff.full_name not in text
+    client.force_login(w.service_manager)
+    text = page_text(client.get(f"/dashboard/services/{w.service.pk}/"))
+    assert f"{w.line_manager_staff.full_name}'s team" in text
+
+
+def test_outcome_and_fidelity_tables_export_with_their_suppression(client, programme_world):
+    from reports.exports import _safe
+    from tests import factories as f
+
+    from .builders import add_outcomes_and_fidelity
+
+    w = programme_world
+    setup = _with_figures(w)
+    third = f.ServiceFactory(name="Lakeside Family Help")
+    f.ParticipationFactory(programme=w.programme, service=third)
+    add_outcomes_and_fidelity(setup, third, 1)  # one person: hidden
+    client.force_login(w.commissioner)
+    dashboard = queries.programme_dashboard(w.commissioner, w.programme)
+    for key in ("outcomes", "fidelity", "principles", "support_actions", "themes"):
+        response = client.get(f"/dashboard/programmes/{w.programme.pk}/{key}.csv")
+        assert response.status_code == 200, key
+        lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        table = dashboard.table(key)
+        assert lines[1] == table.columns
+        rows = [[_safe(c) for c in row] for row in table.plain_rows()]
+        assert lines[2 : 2 + len(rows)] == rows
+    outcomes = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/dashboard/programmes/{w.programme.pk}/outcomes.csv").content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    lakeside = next(line for line in outcomes if line[1:2] == ["Lakeside Family Help"])
+    # Lakeside's one pair is hidden, and Hillside (the next smallest) with it.
+    hillside = next(line for line in outcomes if line[1:2] == ["Hillside Early Help"])
+    assert (hillside[2], lakeside[2]) == ("Not shown [1]", "Not shown [2]")
+    assert outcomes[-2:] == [
+        [
+            "[1] Not shown: another group's figures are hidden, and these would let them be "
+            "worked out from the total."
+        ],
+        ["[2] Not shown: fewer than 2 matched pairs, so the people in it could be identified."],
+    ]
+    response = client.get(f"/dashboard/programmes/{w.programme.pk}/outcomes.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[2]] == dashboard.table("outcomes").columns

@@ -8,8 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from cohorts.models import Membership
 from tests import factories as f
 
+from .builders import add_outcomes_and_fidelity, outcome_and_fidelity_setup
+
 
 def grow(world, n: int) -> None:
+    """``n`` more services, each with supervision, a champion, outcome pairs, reflections
+    and support actions, and more of each in the world's own service."""
+    if not hasattr(world, "figures_setup"):
+        world.figures_setup = outcome_and_fidelity_setup(world.programme)
     for _ in range(n):
         service = f.ServiceFactory()
         f.ParticipationFactory(programme=world.programme, service=service)
@@ -27,6 +33,10 @@ def grow(world, n: int) -> None:
             status=Membership.Status.ACTIVE,
         )
         f.StaffMemberFactory(service=world.service, line_manager=world.line_manager_staff)
+        add_outcomes_and_fidelity(world.figures_setup, service, 2)
+        add_outcomes_and_fidelity(
+            world.figures_setup, world.service, 1, line_manager=world.line_manager_staff
+        )
 
 
 def count(client, user, url) -> int:
@@ -40,8 +50,8 @@ def count(client, user, url) -> int:
 @pytest.mark.parametrize(
     ("who", "url", "budget"),
     [
-        ("commissioner", "/dashboard/programmes/{programme}/", 20),
-        ("service_manager", "/dashboard/services/{service}/", 20),
+        ("commissioner", "/dashboard/programmes/{programme}/", 38),
+        ("service_manager", "/dashboard/services/{service}/", 39),
         ("line_manager", "/dashboard/team/", 16),
     ],
 )
@@ -52,5 +62,4 @@ def test_dashboards_have_a_fixed_query_count(client, programme_world, who, url, 
     small = count(client, getattr(w, who), url)
     grow(w, 8)
     large = count(client, getattr(w, who), url)
-    assert small == large
-    assert large == budget
+    assert (small, large) == (budget, budget)

@@ -66,9 +66,11 @@ def test_the_pdf_is_tagged_titled_and_has_the_headings_and_the_dashboard_figures
         "2. Stage progress",
         "3. Champions and cohorts",
         "4. Standards compliance",
-        "5. Workforce pressures from the agreements",
-        "6. Risks and recommendations",
-        "7. How the figures are worked out",
+        "5. Outcomes",
+        "6. Fidelity and support actions",
+        "7. Workforce pressures from the agreements",
+        "8. Risks and recommendations",
+        "9. How the figures are worked out",
     ):
         assert heading in text
     assert "Page 2 of" in text  # running footer
@@ -185,3 +187,78 @@ def test_with_the_broker_down_the_page_answers_at_once_and_says_so(
     assert elapsed < 10
     page = client.get(response["Location"])
     assert "could not be reached" in page.content.decode()
+
+
+def pdf_reading_text(path) -> str:
+    """The PDF's text in reading order (a table cell's wrapped lines stay together)."""
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    return re.sub(r"\s+", " ", text)
+
+
+def test_outcome_and_fidelity_figures_in_the_pdf_equal_the_dashboards(client, programme_world):
+    from .builders import add_outcomes_and_fidelity, outcome_and_fidelity_setup
+
+    w = programme_world  # threshold 2
+    setup = outcome_and_fidelity_setup(w.programme)
+    add_outcomes_and_fidelity(setup, w.service, 3, line_manager=w.line_manager_staff)
+    add_outcomes_and_fidelity(setup, w.second_service, 1)  # one person: not shown
+    produce(client, w.commissioner, w.programme)
+    report = GeneratedReport.objects.get()
+    text = pdf_reading_text(report.file.path)
+
+    dashboard = queries.programme_dashboard(w.commissioner, w.programme, report.as_of)
+    outcomes = dashboard.table("outcomes")
+    assert outcomes.title in text
+    rows = {r[1].text: r for r in outcomes.rows}
+    assert rows["All services"][2].text == "100% (4 of 4)"
+    # Hillside's one pair is hidden, so Riverside is too: else All services minus
+    # Riverside would give Hillside away. The same reasons as the impact page.
+    assert [rows[name][2].text for name in ("Riverside Family Help", "Hillside Early Help")] == [
+        "Not shown",
+        "Not shown",
+    ]
+    assert outcomes.notes == [
+        "Not shown: fewer than 2 matched pairs, so the people in it could be identified.",
+        "Not shown: another group's figures are hidden, and these would let them be worked "
+        "out from the total.",
+    ]
+    fidelity = dashboard.table("fidelity")
+    assert fidelity.rows[-1][0].text == "All services"
+    for key in ("outcomes", "fidelity", "principles", "support_actions", "themes"):
+        table = dashboard.table(key)
+        assert table.rows, key
+        for row in table.plain_rows():
+            for cell in row:
+                assert cell in text, (key, cell)
+        for note in table.notes:
+            assert note in text
+    # The executive summary says the headline in words, with the same figures.
+    total = dashboard.outcomes.measures[0].total
+    assert (
+        f"{total.completeness_text} of the people with a baseline have a matched pair; "
+        f"{total.improved_text} reliably improved" in text
+    )
+    rating = fidelity.rows[-1][1].text
+    assert f"the mean rating across the model's principles is {rating}" in text
+    assert "Matched pairs: people with a score both" in text  # the method note
+    assert "The mean reflection rating fell from 3.0 to 2.5." in text  # the risk rule
+
+
+def test_the_service_report_has_the_services_outcomes_and_fidelity(client, programme_world):
+    from .builders import add_outcomes_and_fidelity, outcome_and_fidelity_setup
+
+    w = programme_world
+    setup = outcome_and_fidelity_setup(w.programme)
+    add_outcomes_and_fidelity(setup, w.service, 3, line_manager=w.line_manager_staff)
+    client.force_login(w.service_manager)
+    client.post(f"/reports/services/{w.service.pk}/new/")
+    report = GeneratedReport.objects.get()
+    text = pdf_reading_text(report.file.path)
+    dashboard = queries.service_dashboard(w.service_manager, w.service, report.as_of)
+    for key in ("outcomes", "fidelity", "principles", "support_actions"):
+        for row in dashboard.table(key).plain_rows():
+            for cell in row:
+                assert cell in text, (key, cell)
+    assert f"{w.line_manager_staff.full_name}'s team" in text  # the manager names teams

@@ -54,3 +54,43 @@ def test_periods_are_today_and_the_last_four_quarter_ends():
         "2025-12-31",
     ]
     assert choices[1][1] == "End of September 2026 (30/09/2026)"
+
+
+def _falling_world(w, people):
+    from .builders import add_outcomes_and_fidelity, outcome_and_fidelity_setup
+
+    setup = outcome_and_fidelity_setup(w.programme)
+    # Each person: 3.0 last quarter, 2.5 this quarter, a fall of 0.5.
+    add_outcomes_and_fidelity(setup, w.second_service, people)
+    return queries.programme_dashboard(w.commissioner, w.programme)
+
+
+def test_falling_fidelity_is_a_risk_when_enough_people_show_it(programme_world):
+    w = programme_world  # threshold 2
+    dashboard = _falling_world(w, 3)
+    found = [r for r in rules.risks(dashboard) if "reflection rating fell" in r.detail]
+    assert {r.about for r in found} == {"Hillside Early Help", "All services"}
+    hillside = next(r for r in found if r.about == "Hillside Early Help")
+    assert hillside.detail == "The mean reflection rating fell from 3.0 to 2.5."
+    assert "fell by 0.3 or more" in hillside.rule
+    assert hillside.href == f"/programmes/{w.programme.pk}/fidelity/"
+
+
+def test_falling_fidelity_about_too_few_people_is_not_a_risk(programme_world):
+    w = programme_world
+    Standards.objects.filter(programme=w.programme).update(small_number_threshold=5)
+    dashboard = _falling_world(w, 3)
+    assert not [r for r in rules.risks(dashboard) if "reflection rating fell" in r.detail]
+
+
+def test_a_fall_under_the_rule_is_not_a_risk(programme_world):
+    from fidelity.models import FidelityRating
+
+    w = programme_world
+    _falling_world(w, 3)
+    # One of the three people rates 3, 3 this quarter: 3.0 to about 2.67, a fall of 0.33;
+    # two of them: 3.0 to about 2.83, a fall of 0.17, under the rule's 0.3.
+    ids = list(FidelityRating.objects.filter(rating=2).values_list("pk", flat=True)[:2])
+    FidelityRating.objects.filter(pk__in=ids).update(rating=3)
+    dashboard = queries.programme_dashboard(w.commissioner, w.programme)
+    assert not [r for r in rules.risks(dashboard) if "reflection rating fell" in r.detail]
