@@ -425,6 +425,12 @@ def _actions_row(scope: Scope, group: str) -> Row:
 
 
 def overall_row(scope: Scope) -> Row:
+    """``_overall_row``, remembered until the data changes (``core.figures``)."""
+    today = timezone.localdate()
+    return remembered("fidelity_overall", scope_key(scope, today), lambda: _overall_row(scope))
+
+
+def _overall_row(scope: Scope) -> Row:
     """The mean rating over every principle, per group and in total, about the people who
     reflected (two queries). The dashboards' and reports' headline beside the per-principle
     table."""
@@ -441,6 +447,17 @@ def overall_row(scope: Scope) -> Row:
 
 
 def quarter_means_by_group(
+    scope: Scope, today: date, count: int = 2
+) -> dict[int | None, list[Disclosed]]:
+    """``_quarter_means_by_group``, remembered until the data changes (``core.figures``)."""
+    return remembered(
+        "fidelity_quarter_means",
+        [*scope_key(scope, today), count],
+        lambda: _quarter_means_by_group(scope, today, count),
+    )
+
+
+def _quarter_means_by_group(
     scope: Scope, today: date, count: int = 2
 ) -> dict[int | None, list[Disclosed]]:
     """Each group's mean rating in each of the last ``count`` quarters (oldest first), each
@@ -477,6 +494,13 @@ THEME_DAYS = 91  # the challenge themes a report counts: those of the last three
 
 
 def theme_counts(scope: Scope, today: date) -> list[tuple[str, Disclosed[int]]]:
+    """``_theme_counts``, remembered until the data changes (``core.figures``)."""
+    return remembered(
+        "fidelity_theme_counts", scope_key(scope, today), lambda: _theme_counts(scope, today)
+    )
+
+
+def _theme_counts(scope: Scope, today: date) -> list[tuple[str, Disclosed[int]]]:
     """Each challenge theme raised in the scope's checks over the last ``THEME_DAYS`` days,
     counted in people (not checks), suppressed below the threshold (one query). Themes are
     not parts of a total (a person may raise several), so no complementary suppression."""

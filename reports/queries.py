@@ -42,6 +42,7 @@ from commissioning.queries import (
 )
 from core.charts import Bar, Chart, bar_chart
 from core.disclosure import Disclosed
+from core.figures import remembered_rows
 from core.roles import roles_for
 from fidelity import aggregates as fidelity_aggregates
 from fidelity.aggregates import Aggregates
@@ -628,6 +629,36 @@ def _add_fidelity(dashboard: Dashboard, figures: Aggregates, href: str) -> None:
     dashboard.fidelity_charts = [fidelity_aggregates.principle_chart(figures)]
 
 
+def dashboard_scope(
+    user: AnyUser, *, programme: Programme | None = None, service: Service | None = None
+) -> list[object]:
+    """Everything about the viewer that a programme's or a service's dashboard figures
+    depend on: the participations they see, whether they see every service or only those
+    they manage, and whether they may see the service's staff and teams by name. Two viewers
+    with the same scope see the same figures, so the rendered figures can be shared
+    between them (``reports.views``). Three queries."""
+    roles = roles_for(user)
+    if programme is not None:
+        visible = participations_visible_to(user).filter(programme=programme)
+        return [
+            "programme",
+            programme.pk,
+            sorted(visible.values_list("pk", flat=True)),
+            roles.is_admin,
+            programme.commissioning_organisation_id in roles.commissioner_org_ids,
+            sorted(roles.managed_service_ids),
+        ]
+    assert service is not None
+    visible = participations_visible_to(user).filter(service=service)
+    return [
+        "service",
+        service.pk,
+        sorted(visible.values_list("pk", flat=True)),
+        staff_visible_to(user).filter(service=service).exists(),
+        fidelity_aggregates.may_name_teams(user, service),
+    ]
+
+
 def programme_dashboard(
     user: AnyUser, programme: Programme, as_of: date | None = None
 ) -> Dashboard:
@@ -636,12 +667,13 @@ def programme_dashboard(
     queries however many services and staff."""
     as_of = as_of or timezone.localdate()
     roles = roles_for(user)
-    participations = list(
+    participations = remembered_rows(
+        "programme_dashboard_participations",
         with_agreement_dates(
             participations_with_progress(
                 participations_visible_to(user).filter(programme=programme)
             )
-        )
+        ),
     )
     own_services = None
     if not (roles.is_admin or commissions(user, programme)):
@@ -710,10 +742,11 @@ def service_dashboard(user: AnyUser, service: Service, as_of: date | None = None
     People who may not see the service's staff (commissioners) see teams numbered, not
     named after their line managers."""
     as_of = as_of or timezone.localdate()
-    participations = list(
+    participations = remembered_rows(
+        "service_dashboard_participations",
         with_agreement_dates(
             participations_with_progress(participations_visible_to(user).filter(service=service))
-        ).order_by("-programme__start_date", "programme__name")
+        ).order_by("-programme__start_date", "programme__name"),
     )
     standards = standards_by_service([service.pk]).get(service.pk)
     compliance = compliance_by_team(service, standards, as_of) if standards else None

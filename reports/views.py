@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
@@ -6,8 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from commissioning.models import Programme, Service
+from core.figures import remembered
 
 from . import queries, rules, services
 from .exports import FORMATS, table_response
@@ -39,14 +45,57 @@ def _dashboard_page(request, dashboard, form, **extra) -> HttpResponse:
     )
 
 
+@dataclass
+class DashboardHeading:
+    """What the page around a dashboard's figures needs, without working the figures out."""
+
+    level: str
+    name: str
+    as_of: date
+    programme: Programme | None = None
+    service: Service | None = None
+
+
+def _cached_dashboard_page(request, heading, build, scope, form, **extra) -> HttpResponse:
+    """A programme's or service's dashboard whose figures section is rendered once per
+    viewer scope, date and data version (``core.figures``): at national size the tables
+    for a hundred services take longer to render than to compute."""
+    query = request.GET.urlencode()
+
+    def render_figures() -> str:
+        dashboard = build()
+        context = {
+            "dashboard": dashboard,
+            "risks": rules.risks(dashboard),
+            "query": query,
+            "export_base": extra["export_base"],
+        }
+        return render_to_string("reports/_dashboard_figures.html", context)
+
+    html = remembered("dashboard_figures", [*scope, heading.as_of, query], render_figures)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "dashboard": heading,
+            "figures_html": mark_safe(html),  # rendered by our own template just above
+            "period_form": form,
+            "query": query,
+            **extra,
+        },
+    )
+
+
 @login_required
 def programme_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     programme = queries.programme_for_dashboard(request.user, pk)
     form, as_of = _period(request)
     may_report = queries.may_produce_programme_report(request.user, programme)
-    return _dashboard_page(
+    return _cached_dashboard_page(
         request,
-        queries.programme_dashboard(request.user, programme, as_of),
+        DashboardHeading("programme", programme.name, as_of, programme=programme),
+        lambda: queries.programme_dashboard(request.user, programme, as_of),
+        queries.dashboard_scope(request.user, programme=programme),
         form,
         may_report=may_report,
         report_url=reverse("reports:programme_report_create", args=[programme.pk]),
@@ -59,9 +108,11 @@ def programme_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def service_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     service = queries.get_dashboard_service_for_user(request.user, pk)
     form, as_of = _period(request)
-    return _dashboard_page(
+    return _cached_dashboard_page(
         request,
-        queries.service_dashboard(request.user, service, as_of),
+        DashboardHeading("service", service.name, as_of, service=service),
+        lambda: queries.service_dashboard(request.user, service, as_of),
+        queries.dashboard_scope(request.user, service=service),
         form,
         may_report=True,
         report_url=reverse("reports:service_report_create", args=[service.pk]),

@@ -50,8 +50,8 @@ def count(client, user, url) -> int:
 @pytest.mark.parametrize(
     ("who", "url", "budget"),
     [
-        ("commissioner", "/dashboard/programmes/{programme}/", 38),
-        ("service_manager", "/dashboard/services/{service}/", 39),
+        ("commissioner", "/dashboard/programmes/{programme}/", 39),
+        ("service_manager", "/dashboard/services/{service}/", 41),
         ("line_manager", "/dashboard/team/", 16),
     ],
 )
