@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import models, transaction
 from django.db.models import QuerySet
 
@@ -96,8 +97,20 @@ def remembered(name: str, parts: Iterable[object], compute: Callable[[], T]) -> 
 def remembered_rows(name: str, queryset: QuerySet[M]) -> list[M]:
     """The rows of an aggregate-annotated queryset, remembered under its exact SQL (which
     names the whole scope, the viewer's visibility filters included)."""
-    sql, params = queryset.query.sql_with_params()
-    return remembered(name, [sql, params], lambda: list(queryset))
+    key = query_key(queryset)
+    if key is None:
+        return []
+    return remembered(name, [key], lambda: list(queryset))
+
+
+def query_key(queryset: QuerySet[Any]) -> str | None:
+    """A key part naming exactly the rows a queryset asks for: its SQL and parameters.
+    None when it can match nothing (Django does not even build SQL for that)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return f"{sql}|{params!r}"
 
 
 def ids_of(objects: Iterable[Any] | None) -> str:

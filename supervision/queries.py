@@ -46,7 +46,7 @@ from commissioning.models import (
     Standards,
     SupervisionType,
 )
-from core.figures import remembered
+from core.figures import query_key, remembered
 from core.queries import count_of, sum_of
 from core.roles import roles_for
 from fidelity.models import SupportAction
@@ -697,7 +697,7 @@ def compliance_by_service(
     away.
     """
     today = today or timezone.localdate()
-    scope = "all" if services is None else str(services.values("pk").query)
+    scope = "all" if services is None else query_key(services.values("pk"))
     return remembered(
         "compliance_by_service",
         [programme.pk, today, scope],
@@ -860,10 +860,9 @@ def _single_scope_table(
 ) -> ComplianceTable:
     """One column of figures for ``staff``, remembered under the exact staff query
     (``core.figures``)."""
-    sql, params = staff.query.sql_with_params()
     return remembered(
         "compliance_single_scope",
-        [scope, sql, params, standards.programme_id, today],
+        [scope, query_key(staff), standards.programme_id, today],
         lambda: _single_scope_figures(scope, staff, standards, today),
     )
 
