@@ -259,3 +259,20 @@ def test_outcome_and_fidelity_tables_export_with_their_suppression(client, progr
     response = client.get(f"/dashboard/programmes/{w.programme.pk}/outcomes.xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[2]] == dashboard.table("outcomes").columns
+
+
+def test_a_service_manager_on_the_programme_dashboard_sees_their_services_figures_only(
+    client, programme_world
+):
+    w = programme_world
+    _with_figures(w)
+    client.force_login(w.service_manager)
+    response = client.get(f"/dashboard/programmes/{w.programme.pk}/")
+    assert response.status_code == 200
+    dashboard = response.context["dashboard"]
+    assert {r[1].text for r in dashboard.table("outcomes").rows} == {
+        "Your services",
+        "Riverside Family Help",
+    }
+    assert [r[0].text for r in dashboard.table("fidelity").rows] == ["Riverside Family Help"]
+    assert "Hillside Early Help" not in page_text(response)
