@@ -288,15 +288,39 @@ def reminders_record(*, due: Iterable[Due], now: datetime | None = None) -> int:
 
     The database's unique constraint decides what is new (INSERT … ON CONFLICT DO
     NOTHING), so a second run, a retried task or two runs at once record each only once.
-    Returns how many were offered.
+    One statement per ``RECORD_CHUNK`` reminders, each column sent as one array (fewer
+    parameters to bind than a row of values per reminder). Returns how many were offered.
     """
     now = now or timezone.now()
     offered = 0
     items = iter(due)
-    while chunk := list(islice(items, 1000)):
-        Reminder.objects.bulk_create([d.as_reminder(now) for d in chunk], ignore_conflicts=True)
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    while chunk := [d.as_reminder(now) for d in islice(items, RECORD_CHUNK)]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {table} (recipient_id, kind, item_key, due_period, message, url,
+                    created)
+                SELECT due.*, %s FROM unnest(%s::integer[], %s::text[], %s::text[],
+                    %s::text[], %s::text[], %s::text[])
+                    AS due(recipient_id, kind, item_key, due_period, message, url)
+                ON CONFLICT (recipient_id, kind, item_key, due_period) DO NOTHING
+                """,
+                [
+                    now,
+                    [r.recipient_id for r in chunk],
+                    [r.kind for r in chunk],
+                    [r.item_key for r in chunk],
+                    [r.due_period for r in chunk],
+                    [r.message for r in chunk],
+                    [r.url for r in chunk],
+                ],
+            )
         offered += len(chunk)
     return offered
+
+
+RECORD_CHUNK = 5000
 
 
 def reminders_run_daily(*, today: date | None = None) -> DailyRun:
@@ -472,17 +496,40 @@ def _digest_emails_send(
         with transaction.atomic():
             digests = list(
                 waiting.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient")
-                .order_by("recipient_id")[:group]
+                .order_by("recipient_id")
+                .values_list(
+                    "pk",
+                    "recipient_id",
+                    "recipient__email",
+                    "recipient__first_name",
+                    "recipient__last_name",
+                    "recipient__username",
+                    named=True,
+                )[:group]
             )
             if not digests:
                 return
-            carried: dict[int, list[Reminder]] = {}
-            for reminder in Reminder.objects.filter(digest__in=digests).order_by(
-                "recipient_id", "kind", "created", "pk"
+            ids = [d.pk for d in digests]
+            carried: dict[int, list] = {}
+            for item in (
+                Reminder.objects.filter(digest_id__in=ids)
+                .order_by("recipient_id", "kind", "created", "pk")
+                .values_list("digest_id", "message", "url", named=True)
             ):
-                carried.setdefault(reminder.digest_id, []).append(reminder)
-            messages = digest_emails([(d.recipient, carried.get(d.pk, [])) for d in digests], today)
+                carried.setdefault(item.digest_id, []).append(item)
+            messages = digest_emails(
+                [
+                    (
+                        d.recipient__first_name
+                        or f"{d.recipient__first_name} {d.recipient__last_name}".strip()
+                        or d.recipient__username,
+                        d.recipient__email,
+                        carried.get(d.pk, []),
+                    )
+                    for d in digests
+                ],
+                today,
+            )
             try:
                 # Opens the connection the first time; later groups reuse it.
                 mail.open()
@@ -497,10 +544,8 @@ def _digest_emails_send(
                 )
                 run.failed += len(digests)
                 return
-            ReminderDigest.objects.filter(pk__in=[d.pk for d in digests]).update(
-                email_pending=False, emailed_at=now
-            )
-            Reminder.objects.filter(digest__in=digests).update(emailed_at=now)
+            ReminderDigest.objects.filter(pk__in=ids).update(email_pending=False, emailed_at=now)
+            Reminder.objects.filter(digest_id__in=ids).update(emailed_at=now)
         run.emailed += len(digests)
 
 
@@ -508,21 +553,17 @@ def absolute(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + url if url.startswith("/") else url
 
 
-def digest_emails(
-    people: list[tuple[User, list[Reminder]]], today: date
-) -> list[EmailMultiAlternatives]:
-    """Each person's daily digest as a plain-text and HTML email, each item linking to its
-    page. The templates are looked up once for the whole group."""
-    text, html = (
-        get_template("supervision/email/digest.txt"),
-        get_template("supervision/email/digest.html"),
-    )
+def digest_emails(people: list[tuple[str, str, list]], today: date) -> list[EmailMultiAlternatives]:
+    """Daily digests as plain-text and HTML emails, each item linking to its page: one for
+    each (name, email address, reminders). The templates are looked up once for all."""
+    text = get_template("supervision/email/digest.txt")
+    html = get_template("supervision/email/digest.html")
     notifications_url = absolute(reverse("supervision:notifications"))
     subject = f"Launchpad: %s for {today:%A} {today.day} {today:%B}"
     messages = []
-    for user, reminders in people:
+    for name, address, reminders in people:
         context = {
-            "name": user.first_name or user.get_full_name() or user.username,
+            "name": name,
             "today": today,
             "items": [
                 (r.message, absolute(r.url) if r.url else notifications_url) for r in reminders
@@ -533,16 +574,11 @@ def digest_emails(
         message = EmailMultiAlternatives(
             subject=subject % f"{count} reminder{'s' if count != 1 else ''}",
             body=text.render(context),
-            to=[user.email],
+            to=[address],
         )
         message.attach_alternative(html.render(context), "text/html")
         messages.append(message)
     return messages
-
-
-def digest_email(user: User, reminders: list[Reminder], today: date) -> EmailMultiAlternatives:
-    """One person's daily digest email (see ``digest_emails``)."""
-    return digest_emails([(user, reminders)], today)[0]
 
 
 def reminder_prompt_send(*, reminder_id: int) -> bool:
