@@ -295,7 +295,7 @@ def reminders_record(*, due: Iterable[Due], now: datetime | None = None) -> int:
     offered = 0
     items = iter(due)
     table = connection.ops.quote_name(Reminder._meta.db_table)
-    while chunk := [d.as_reminder(now) for d in islice(items, RECORD_CHUNK)]:
+    while chunk := list(islice(items, RECORD_CHUNK)):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
@@ -308,12 +308,13 @@ def reminders_record(*, due: Iterable[Due], now: datetime | None = None) -> int:
                 """,
                 [
                     now,
-                    [r.recipient_id for r in chunk],
-                    [r.kind for r in chunk],
-                    [r.item_key for r in chunk],
-                    [r.due_period for r in chunk],
-                    [r.message for r in chunk],
-                    [r.url for r in chunk],
+                    [d.recipient_id for d in chunk],
+                    [d.kind for d in chunk],
+                    # Cut to the columns' lengths, as Due.as_reminder does.
+                    [d.item_key[:100] for d in chunk],
+                    [d.due_period[:20] for d in chunk],
+                    [d.message[:300] for d in chunk],
+                    [d.url[:300] for d in chunk],
                 ],
             )
         offered += len(chunk)
@@ -447,19 +448,25 @@ def _digests_record(
         digest_of = {recipient_id: digest_id for digest_id, recipient_id in cursor.fetchall()}
         if not digest_of:
             return
-        reminder_ids, digest_ids = [], []
+        emailed = dict(people)
+        reminder_ids, digest_ids, by_email = [], [], []
         for recipient_id, digest_id in digest_of.items():
             reminder_ids += expected[recipient_id]
             digest_ids += [digest_id] * len(expected[recipient_id])
+            by_email += [emailed[recipient_id]] * len(expected[recipient_id])
+        # Reminders going by email carry the digest's time (its email is sent next, or by
+        # the next run if this one dies first).
         cursor.execute(
             f"""
-            UPDATE {reminder_table} AS reminder SET digest_id = marked.digest_id
-            FROM unnest(%s::bigint[], %s::bigint[]) AS marked(reminder_id, digest_id)
+            UPDATE {reminder_table} AS reminder SET digest_id = marked.digest_id,
+                emailed_at = CASE WHEN marked.by_email THEN %s::timestamptz END
+            FROM unnest(%s::bigint[], %s::bigint[], %s::boolean[])
+                AS marked(reminder_id, digest_id, by_email)
             WHERE reminder.id = marked.reminder_id AND reminder.digest_id IS NULL
                 AND reminder.emailed_at IS NULL AND reminder.dismissed_at IS NULL
             RETURNING reminder.digest_id
             """,
-            [reminder_ids, digest_ids],
+            [now, reminder_ids, digest_ids, by_email],
         )
         carried = Counter(digest_id for (digest_id,) in cursor.fetchall())
         # A reminder emailed on its own or dismissed since it was read is not carried: the
@@ -545,7 +552,6 @@ def _digest_emails_send(
                 run.failed += len(digests)
                 return
             ReminderDigest.objects.filter(pk__in=ids).update(email_pending=False, emailed_at=now)
-            Reminder.objects.filter(digest_id__in=ids).update(emailed_at=now)
         run.emailed += len(digests)
 
 

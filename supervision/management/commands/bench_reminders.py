@@ -85,6 +85,9 @@ class Command(BaseCommand):
             help="recipients per digest batch",
         )
         parser.add_argument(
+            "--keep", action="store_true", help="keep the throwaway database (to EXPLAIN)"
+        )
+        parser.add_argument(
             "--tracemalloc",
             action="store_true",
             help="also measure each run's peak Python allocations (slower)",
@@ -102,9 +105,12 @@ class Command(BaseCommand):
             with override_settings(EMAIL_BACKEND=options["email_backend"]):
                 self.bench(options)
         finally:
-            connection.creation.destroy_test_db(original_name, verbosity=0)
-            settings_dict["TEST"]["NAME"] = previous_test_name
-            self.stdout.write("Dropped the throwaway database.")
+            if options["keep"]:
+                self.stdout.write(f"Kept the database {settings_dict['NAME']}.")
+            else:
+                connection.creation.destroy_test_db(original_name, verbosity=0)
+                settings_dict["TEST"]["NAME"] = previous_test_name
+                self.stdout.write("Dropped the throwaway database.")
 
     def bench(self, options):
         today = timezone.localdate()
@@ -156,7 +162,7 @@ class Command(BaseCommand):
             with timed(timings, "find and record"):
                 services.reminders_record(due=reminders.everything_due(day))
             recorded_queries = counter.count
-            with timed(timings, "digests"):
+            with timed(timings, "digests"), stopwatches() as parts:
                 run = services.reminder_digests_send(today=day, batch_size=batch_size)
         traced = ""
         if trace:
@@ -175,8 +181,36 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{'  digests':<36}{timings['digests']:>9.2f}{counter.count - recorded_queries:>10,}"
         )
+        for name, seconds in parts.items():
+            self.stdout.write(f"{'    ' + name:<36}{seconds:>9.2f}")
         if run.failed:
             self.stdout.write(self.style.WARNING(f"  {run.failed} digests failed"))
+
+
+@contextmanager
+def stopwatches():
+    """Time the parts of the digest step (recording, rendering emails) by wrapping them."""
+    parts = {"recording digests": "_digests_record", "rendering emails": "digest_emails"}
+    spent = dict.fromkeys(parts, 0.0)
+    originals = {name: getattr(services, function) for name, function in parts.items()}
+
+    def timing(name, function):
+        def timed_call(*args, **kwargs):
+            started = time.monotonic()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] += time.monotonic() - started
+
+        return timed_call
+
+    for name, function in parts.items():
+        setattr(services, function, timing(name, originals[name]))
+    try:
+        yield spent
+    finally:
+        for name, function in parts.items():
+            setattr(services, function, originals[name])
 
 
 def max_rss_mb() -> float:
