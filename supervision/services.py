@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import islice
+from itertools import islice, repeat
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -292,7 +292,7 @@ def reminders_record(*, due: Iterable[Due], now: datetime | None = None) -> int:
     parameters to bind than a row of values per reminder). Returns how many were offered.
     """
     now = now or timezone.now()
-    offered = 0
+    offered = inserted = 0
     items = iter(due)
     table = connection.ops.quote_name(Reminder._meta.db_table)
     while chunk := list(islice(items, RECORD_CHUNK)):
@@ -317,11 +317,18 @@ def reminders_record(*, due: Iterable[Due], now: datetime | None = None) -> int:
                     [d.url[:300] for d in chunk],
                 ],
             )
+            inserted += cursor.rowcount
         offered += len(chunk)
+    if inserted >= ANALYZE_AFTER:
+        # Many new rows (the first run of a day, or ever): let the planner see them before
+        # the digest step reads them by batch, or it can choose to scan the whole table.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {table}")
     return offered
 
 
 RECORD_CHUNK = 5000
+ANALYZE_AFTER = 20_000
 
 
 def reminders_run_daily(*, today: date | None = None) -> DailyRun:
@@ -392,9 +399,10 @@ def reminder_digests_send(
                 .order_by("pk")
                 .values_list("pk", "wants_email", "email")
             )
+            to_email: list[int] = []
             try:
                 if batch:
-                    _digests_record(batch, today=today, now=now, run=run)
+                    to_email = _digests_record(batch, today=today, now=now, run=run)
             except Exception:
                 logger.exception(
                     "Could not record the reminder digests of users %s to %s; the next run will.",
@@ -402,7 +410,7 @@ def reminder_digests_send(
                     ids[-1],
                 )
                 run.failed += len(batch)
-            _digest_emails_send(today=today, now=now, run=run, mail=mail, between=(ids[0], ids[-1]))
+            _digest_emails_send(today=today, now=now, run=run, mail=mail, digest_ids=to_email)
             after = ids[-1]
         # Emails an earlier run recorded but did not get to send (its worker died).
         _digest_emails_send(today=today, now=now, run=run, mail=mail)
@@ -413,8 +421,9 @@ def reminder_digests_send(
 
 def _digests_record(
     batch: list[tuple[int, bool, str]], *, today: date, now: datetime, run: DailyRun
-) -> None:
-    """Step 1 for one batch of (user id, wants email, email address): three queries."""
+) -> list[int]:
+    """Step 1 for one batch of (user id, wants email, email address): three queries.
+    Returns the new digests that go by email, in order of recipient."""
     expected: dict[int, list[int]] = {}
     for pk, recipient_id in (
         _pending()
@@ -426,7 +435,7 @@ def _digests_record(
     people = [(user_id, bool(wants) and bool(email)) for user_id, wants, email in batch]
     people = [(user_id, emailed) for user_id, emailed in people if user_id in expected]
     if not people:
-        return
+        return []
     digest_table = connection.ops.quote_name(ReminderDigest._meta.db_table)
     reminder_table = connection.ops.quote_name(Reminder._meta.db_table)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -451,7 +460,7 @@ def _digests_record(
         # People without a new digest already have today's (another run recorded it).
         digest_of = {recipient_id: digest_id for digest_id, recipient_id in cursor.fetchall()}
         if not digest_of:
-            return
+            return []
         emailed = dict(people)
         reminder_ids, digest_ids, by_email = [], [], []
         for recipient_id, digest_id in digest_of.items():
@@ -487,6 +496,12 @@ def _digests_record(
                     ReminderDigest.objects.filter(pk=digest_id).update(reminder_count=count)
     run.digests += len(digest_of) - sum(1 for n in changed.values() if not n)
     run.reminders_sent += sum(carried.values())
+    emailed = dict(people)
+    return [
+        digest_id
+        for recipient_id, digest_id in sorted(digest_of.items())
+        if emailed[recipient_id] and changed.get(digest_id, 1)
+    ]
 
 
 def _digest_emails_send(
@@ -495,18 +510,23 @@ def _digest_emails_send(
     now: datetime,
     run: DailyRun,
     mail,
-    between: tuple[int, int] | None = None,
+    digest_ids: list[int] | None = None,
 ) -> None:
-    """Step 2: send today's pending digest emails (of recipients ``between`` two user
-    ids, or all), a group at a time: four queries a group."""
+    """Step 2: send pending digest emails a group at a time, three queries a group: the
+    digests ``digest_ids`` (found by primary key), or with none given every one of
+    today's still pending (the sweep for what an earlier run left, by the partial index)."""
     group = max(1, settings.REMINDER_EMAIL_GROUP)
     waiting = ReminderDigest.objects.filter(day=today, email_pending=True)
-    if between is not None:
-        waiting = waiting.filter(recipient_id__gte=between[0], recipient_id__lte=between[1])
-    while True:
+    chunks: Iterator[list[int] | None]
+    if digest_ids is None:
+        chunks = repeat(None)  # until nothing is left
+    else:
+        chunks = (digest_ids[i : i + group] for i in range(0, len(digest_ids), group))
+    for chunk in chunks:
+        claim = waiting if chunk is None else waiting.filter(pk__in=chunk)
         with transaction.atomic():
             digests = list(
-                waiting.select_for_update(skip_locked=True, of=("self",))
+                claim.select_for_update(skip_locked=True, of=("self",))
                 .order_by("recipient_id")
                 .values_list(
                     "pk",
@@ -519,7 +539,9 @@ def _digest_emails_send(
                 )[:group]
             )
             if not digests:
-                return
+                if chunk is None:
+                    return
+                continue
             ids = [d.pk for d in digests]
             carried: dict[int, list] = {}
             for item in (

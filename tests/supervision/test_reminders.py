@@ -231,10 +231,10 @@ def test_the_digest_run_costs_a_fixed_number_of_queries(due_world):
     # transaction is a plain BEGIN … COMMIT.
     statements = [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
     # One batch (recipients, their logins, their reminders, insert the digests, mark the
-    # reminders, and one group of emails: claim, read, mark the digests sent, none left),
+    # reminders, and one group of emails: claim, read, mark the digests sent),
     # the empty batch after it and the sweep for emails an earlier run left: not per
     # person (tests/supervision/test_reminder_batches.py has the growth with batches).
-    assert len(statements) == 11
+    assert len(statements) == 10
 
 
 # --- The notifications page ------------------------------------------------------------------
