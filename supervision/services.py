@@ -371,9 +371,10 @@ def reminder_digests_send(
        nothing behind and the next run records it; two runs at once meet at the digest's
        unique index, where the second waits for the first and records nobody twice.
     2. Email (``_digest_emails_send``): digests recorded for people who want email wait
-       with ``email_pending`` set; they are claimed a group at a time with row locks
-       (``SKIP LOCKED``, so two runs share them and never send one twice), sent over one
-       mail connection and marked sent in the same transaction.
+       with ``email_pending`` set; the batch's new ones are claimed by id a group at a
+       time with row locks (``SKIP LOCKED``, so two runs never send one twice), sent over
+       one mail connection and marked sent in the same transaction. After the last
+       batch, a sweep sends any of today's still pending (an earlier run's).
 
     A worker that dies between the two steps, or mid-group, leaves digests whose email is
     pending; the rerun (acks late) sends them. The window for a duplicate email is the
