@@ -183,6 +183,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Launchpad <launchpad
 # Emails are sent from background tasks, which have no request to build links from: the
 # address people reach Launchpad at, for the links in reminder emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The daily digest run sends emails in groups of this many and records each group as
+# sent once the mail server has taken it: a worker killed mid-group means that group is
+# sent again by the rerun (never lost). 1 narrows that to one email, at a query an email.
+REMINDER_EMAIL_GROUP = env.int("REMINDER_EMAIL_GROUP", default=100)
 
 # Celery: with no REDIS_URL tasks run in-process, so nothing else need be running.
 REDIS_URL = env.str("REDIS_URL", default="")

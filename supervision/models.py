@@ -231,11 +231,21 @@ class ReminderDigest(models.Model):
     emailed_at = models.DateTimeField(
         null=True, blank=True, help_text="Empty when the person has turned email off."
     )
+    # Recorded, and the person wants it by email, but the email has not gone yet: the run
+    # records a batch of digests first and then sends their emails (services explain).
+    email_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-day", "recipient"]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_day")
+        ]
+        indexes = [
+            models.Index(
+                fields=["day", "recipient"],
+                condition=Q(email_pending=True),
+                name="digest_email_pending",
+            )
         ]
 
     def __str__(self) -> str:

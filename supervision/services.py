@@ -5,20 +5,21 @@ changes nothing when it refuses."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import islice
+from itertools import islice, repeat
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
+from django.db import connection, transaction
+from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -287,15 +288,47 @@ def reminders_record(*, due: Iterable[Due], now: datetime | None = None) -> int:
 
     The database's unique constraint decides what is new (INSERT … ON CONFLICT DO
     NOTHING), so a second run, a retried task or two runs at once record each only once.
-    Returns how many were offered.
+    One statement per ``RECORD_CHUNK`` reminders, each column sent as one array (fewer
+    parameters to bind than a row of values per reminder). Returns how many were offered.
     """
     now = now or timezone.now()
-    offered = 0
+    offered = inserted = 0
     items = iter(due)
-    while chunk := list(islice(items, 1000)):
-        Reminder.objects.bulk_create([d.as_reminder(now) for d in chunk], ignore_conflicts=True)
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    while chunk := list(islice(items, RECORD_CHUNK)):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {table} (recipient_id, kind, item_key, due_period, message, url,
+                    created)
+                SELECT due.*, %s FROM unnest(%s::integer[], %s::text[], %s::text[],
+                    %s::text[], %s::text[], %s::text[])
+                    AS due(recipient_id, kind, item_key, due_period, message, url)
+                ON CONFLICT (recipient_id, kind, item_key, due_period) DO NOTHING
+                """,
+                [
+                    now,
+                    [d.recipient_id for d in chunk],
+                    [d.kind for d in chunk],
+                    # Cut to the columns' lengths, as Due.as_reminder does.
+                    [d.item_key[:100] for d in chunk],
+                    [d.due_period[:20] for d in chunk],
+                    [d.message[:300] for d in chunk],
+                    [d.url[:300] for d in chunk],
+                ],
+            )
+            inserted += cursor.rowcount
         offered += len(chunk)
+    if inserted >= ANALYZE_AFTER:
+        # Many new rows (the first run of a day, or ever): let the planner see them before
+        # the digest step reads them by batch, or it can choose to scan the whole table.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {table}")
     return offered
+
+
+RECORD_CHUNK = 5000
+ANALYZE_AFTER = 20_000
 
 
 def reminders_run_daily(*, today: date | None = None) -> DailyRun:
@@ -316,125 +349,269 @@ def _pending() -> QuerySet[Reminder]:
     )
 
 
+# Recipients per batch: each batch's digests are recorded in one transaction.
+DIGEST_BATCH = 1000
+
+
 def reminder_digests_send(
-    *, today: date, now: datetime | None = None, run: DailyRun | None = None
+    *,
+    today: date,
+    now: datetime | None = None,
+    run: DailyRun | None = None,
+    batch_size: int = DIGEST_BATCH,
 ) -> DailyRun:
     """Send each person with new reminders one digest for ``today``.
 
-    People are read in batches: two queries a batch (who has something pending, and
-    what). Then each person has a transaction of their own: insert the digest (unique
-    per person and day), mark their reminders as carried by it (all of them, still
-    pending, or nothing), and send the email, last. If the process dies before the
-    commit, the database forgets all of it and a rerun sends the digest; once it has
-    committed, nothing is pending for that person. Two runs at once meet at the digest's
-    unique index: the second waits for the first, finds today's digest there, and moves
-    on. The only window for a duplicate is between the mail server accepting the message
-    and the commit.
+    Recipients are taken in batches of ``batch_size`` in order of their id, and each
+    batch costs a fixed number of queries whatever its size:
+
+    1. Record (one transaction): insert the batch's digests with one ``INSERT … ON
+       CONFLICT DO NOTHING RETURNING`` (unique per person and day) and mark their pending
+       reminders as carried by them with one ``UPDATE``. A batch that fails leaves
+       nothing behind and the next run records it; two runs at once meet at the digest's
+       unique index, where the second waits for the first and records nobody twice.
+    2. Email (``_digest_emails_send``): digests recorded for people who want email wait
+       with ``email_pending`` set; the batch's new ones are claimed by id a group at a
+       time with row locks (``SKIP LOCKED``, so two runs never send one twice), sent over
+       one mail connection and marked sent in the same transaction. After the last
+       batch, a sweep sends any of today's still pending (an earlier run's).
+
+    A worker that dies between the two steps, or mid-group, leaves digests whose email is
+    pending; the rerun (acks late) sends them. The window for a duplicate email is the
+    group the mail server had taken when the worker died (``REMINDER_EMAIL_GROUP``).
     """
     now = now or timezone.now()
     run = run or DailyRun(day=today)
     preference = NotificationPreference.objects.filter(user_id=OuterRef("pk")).values(
         "email_digest"
     )[:1]
-    recipients = User.objects.filter(
-        Exists(_pending().filter(recipient_id=OuterRef("pk"))), is_active=True
-    ).annotate(wants_email=Coalesce(Subquery(preference), Value(True)))
-    # One mail server connection for the whole run, not one per person.
-    connection = get_connection(fail_silently=False)
-    connection.open()
+    # Who has something pending, in order, straight from the pending reminders' index (a
+    # semi-join from users would read every pending reminder for every batch).
+    pending_for = (
+        _pending().order_by("recipient_id").values_list("recipient_id", flat=True).distinct()
+    )
+    mail = get_connection(fail_silently=False)
     after = 0
     try:
-        while batch := list(recipients.filter(pk__gt=after).order_by("pk")[:DIGEST_BATCH]):
-            pending: dict[int, list[Reminder]] = {}
-            for reminder in (
-                _pending()
-                .filter(recipient__in=batch)
-                .order_by("recipient_id", "kind", "created", "pk")
-            ):
-                pending.setdefault(reminder.recipient_id, []).append(reminder)
-            for user in batch:
-                _digest_send_one(
-                    user, pending.get(user.pk, []), today=today, now=now, run=run, mail=connection
+        while ids := list(pending_for.filter(recipient_id__gt=after)[:batch_size]):
+            batch = list(
+                User.objects.filter(pk__in=ids, is_active=True)
+                .annotate(wants_email=Coalesce(Subquery(preference), Value(True)))
+                .order_by("pk")
+                .values_list("pk", "wants_email", "email")
+            )
+            to_email: list[int] = []
+            try:
+                if batch:
+                    to_email = _digests_record(batch, today=today, now=now, run=run)
+            except Exception:
+                logger.exception(
+                    "Could not record the reminder digests of users %s to %s; the next run will.",
+                    ids[0],
+                    ids[-1],
                 )
-            after = batch[-1].pk
+                run.failed += len(batch)
+            _digest_emails_send(today=today, now=now, run=run, mail=mail, digest_ids=to_email)
+            after = ids[-1]
+        # Emails an earlier run recorded but did not get to send (its worker died).
+        _digest_emails_send(today=today, now=now, run=run, mail=mail)
     finally:
-        connection.close()
+        mail.close()
     return run
 
 
-DIGEST_BATCH = 500
+def _digests_record(
+    batch: list[tuple[int, bool, str]], *, today: date, now: datetime, run: DailyRun
+) -> list[int]:
+    """Step 1 for one batch of (user id, wants email, email address): three queries.
+    Returns the new digests that go by email, in order of recipient."""
+    expected: dict[int, list[int]] = {}
+    for pk, recipient_id in (
+        _pending()
+        .filter(recipient_id__in=[user_id for user_id, _, _ in batch])
+        .order_by("recipient_id", "pk")
+        .values_list("pk", "recipient_id")
+    ):
+        expected.setdefault(recipient_id, []).append(pk)
+    people = [(user_id, bool(wants) and bool(email)) for user_id, wants, email in batch]
+    people = [(user_id, emailed) for user_id, emailed in people if user_id in expected]
+    if not people:
+        return []
+    digest_table = connection.ops.quote_name(ReminderDigest._meta.db_table)
+    reminder_table = connection.ops.quote_name(Reminder._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {digest_table}
+                (recipient_id, day, created, reminder_count, emailed_at, email_pending)
+            SELECT person.user_id, %s, %s, person.reminders, NULL, person.emailed
+            FROM unnest(%s::bigint[], %s::integer[], %s::boolean[])
+                AS person(user_id, reminders, emailed)
+            ON CONFLICT (recipient_id, day) DO NOTHING
+            RETURNING id, recipient_id
+            """,
+            [
+                today,
+                now,
+                [user_id for user_id, _ in people],
+                [len(expected[user_id]) for user_id, _ in people],
+                [emailed for _, emailed in people],
+            ],
+        )
+        # People without a new digest already have today's (another run recorded it).
+        digest_of = {recipient_id: digest_id for digest_id, recipient_id in cursor.fetchall()}
+        if not digest_of:
+            return []
+        emailed = dict(people)
+        reminder_ids, digest_ids, by_email = [], [], []
+        for recipient_id, digest_id in digest_of.items():
+            reminder_ids += expected[recipient_id]
+            digest_ids += [digest_id] * len(expected[recipient_id])
+            by_email += [emailed[recipient_id]] * len(expected[recipient_id])
+        # Reminders going by email carry the digest's time (its email is sent next, or by
+        # the next run if this one dies first).
+        cursor.execute(
+            f"""
+            UPDATE {reminder_table} AS reminder SET digest_id = marked.digest_id,
+                emailed_at = CASE WHEN marked.by_email THEN %s::timestamptz END
+            FROM unnest(%s::bigint[], %s::bigint[], %s::boolean[])
+                AS marked(reminder_id, digest_id, by_email)
+            WHERE reminder.id = marked.reminder_id AND reminder.digest_id IS NULL
+                AND reminder.emailed_at IS NULL AND reminder.dismissed_at IS NULL
+            RETURNING reminder.digest_id
+            """,
+            [now, reminder_ids, digest_ids, by_email],
+        )
+        carried = Counter(digest_id for (digest_id,) in cursor.fetchall())
+        # A reminder emailed on its own or dismissed since it was read is not carried: the
+        # digest counts what it carries, and a digest left carrying nothing goes.
+        changed = {
+            digest_id: carried[digest_id]
+            for recipient_id, digest_id in digest_of.items()
+            if carried[digest_id] != len(expected[recipient_id])
+        }
+        if changed:
+            ReminderDigest.objects.filter(pk__in=[d for d, n in changed.items() if not n]).delete()
+            for digest_id, count in changed.items():
+                if count:
+                    ReminderDigest.objects.filter(pk=digest_id).update(reminder_count=count)
+    run.digests += len(digest_of) - sum(1 for n in changed.values() if not n)
+    run.reminders_sent += sum(carried.values())
+    emailed = dict(people)
+    return [
+        digest_id
+        for recipient_id, digest_id in sorted(digest_of.items())
+        if emailed[recipient_id] and changed.get(digest_id, 1)
+    ]
 
 
-class _ChangedMeanwhile(Exception):
-    """A reminder stopped being pending between reading it and marking it."""
-
-
-def _digest_send_one(
-    user: User, reminders: list[Reminder], *, today: date, now: datetime, run: DailyRun, mail
+def _digest_emails_send(
+    *,
+    today: date,
+    now: datetime,
+    run: DailyRun,
+    mail,
+    digest_ids: list[int] | None = None,
 ) -> None:
-    if not reminders:
-        return
-    wants_email = bool(getattr(user, "wants_email", True)) and bool(user.email)
-    emailed_at = now if wants_email else None
-    try:
+    """Step 2: send pending digest emails a group at a time, three queries a group: the
+    digests ``digest_ids`` (found by primary key), or with none given every one of
+    today's still pending (the sweep for what an earlier run left, by the partial index)."""
+    group = max(1, settings.REMINDER_EMAIL_GROUP)
+    waiting = ReminderDigest.objects.filter(day=today, email_pending=True)
+    chunks: Iterator[list[int] | None]
+    if digest_ids is None:
+        chunks = repeat(None)  # until nothing is left
+    else:
+        chunks = (digest_ids[i : i + group] for i in range(0, len(digest_ids), group))
+    for chunk in chunks:
+        claim = waiting if chunk is None else waiting.filter(pk__in=chunk)
         with transaction.atomic():
-            digest = ReminderDigest.objects.create(
-                recipient=user,
-                day=today,
-                created=now,
-                reminder_count=len(reminders),
-                emailed_at=emailed_at,
+            digests = list(
+                claim.select_for_update(skip_locked=True, of=("self",))
+                .order_by("recipient_id")
+                .values_list(
+                    "pk",
+                    "recipient_id",
+                    "recipient__email",
+                    "recipient__first_name",
+                    "recipient__last_name",
+                    "recipient__username",
+                    named=True,
+                )[:group]
             )
-            marked = (
-                _pending()
-                .filter(pk__in=[r.pk for r in reminders])
-                .update(digest=digest, emailed_at=emailed_at)
+            if not digests:
+                if chunk is None:
+                    return
+                continue
+            ids = [d.pk for d in digests]
+            carried: dict[int, list] = {}
+            for item in (
+                Reminder.objects.filter(digest_id__in=ids)
+                .order_by("recipient_id", "kind", "created", "pk")
+                .values_list("digest_id", "message", "url", named=True)
+            ):
+                carried.setdefault(item.digest_id, []).append(item)
+            messages = digest_emails(
+                [
+                    (
+                        d.recipient__first_name
+                        or f"{d.recipient__first_name} {d.recipient__last_name}".strip()
+                        or d.recipient__username,
+                        d.recipient__email,
+                        carried.get(d.pk, []),
+                    )
+                    for d in digests
+                ],
+                today,
             )
-            if marked != len(reminders):
-                raise _ChangedMeanwhile
-            if wants_email:
-                mail.send_messages([digest_email(user, reminders, today)])
-    except (IntegrityError, _ChangedMeanwhile):
-        # Today's digest is already out (another run sent it), or a reminder was emailed
-        # on its own meanwhile: whatever is still pending goes in tomorrow's digest.
-        return
-    except Exception:
-        logger.exception("Could not send the reminder digest to user %s; will retry.", user.pk)
-        run.failed += 1
-        return
-    run.digests += 1
-    run.reminders_sent += len(reminders)
-    run.emailed += int(wants_email)
+            try:
+                # Opens the connection the first time; later groups reuse it.
+                mail.open()
+                mail.send_messages(messages)
+            except Exception:
+                # Nothing is marked: the group stays pending for the next run.
+                logger.exception(
+                    "Could not email %s reminder digests (users %s to %s); will retry.",
+                    len(digests),
+                    digests[0].recipient_id,
+                    digests[-1].recipient_id,
+                )
+                run.failed += len(digests)
+                return
+            ReminderDigest.objects.filter(pk__in=ids).update(email_pending=False, emailed_at=now)
+        run.emailed += len(digests)
 
 
 def absolute(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + url if url.startswith("/") else url
 
 
-def digest_email(user: User, reminders: list[Reminder], today: date) -> EmailMultiAlternatives:
-    """The daily digest as a plain-text and HTML email, each item linking to its page."""
-    context = {
-        "name": user.first_name or user.get_full_name() or user.username,
-        "today": today,
-        "items": [
-            (r.message, absolute(r.url or reverse("supervision:notifications"))) for r in reminders
-        ],
-        "notifications_url": absolute(reverse("supervision:notifications")),
-    }
-    count = len(reminders)
-    subject = (
-        f"Launchpad: {count} reminder{'s' if count != 1 else ''} for "
-        f"{today:%A} {today.day} {today:%B}"
-    )
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("supervision/email/digest.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(
-        render_to_string("supervision/email/digest.html", context), "text/html"
-    )
-    return message
+def digest_emails(people: list[tuple[str, str, list]], today: date) -> list[EmailMultiAlternatives]:
+    """Daily digests as plain-text and HTML emails, each item linking to its page: one for
+    each (name, email address, reminders). The templates are looked up once for all."""
+    text = get_template("supervision/email/digest.txt")
+    html = get_template("supervision/email/digest.html")
+    notifications_url = absolute(reverse("supervision:notifications"))
+    subject = f"Launchpad: %s for {today:%A} {today.day} {today:%B}"
+    messages = []
+    for name, address, reminders in people:
+        context = {
+            "name": name,
+            "today": today,
+            "items": [
+                (r.message, absolute(r.url) if r.url else notifications_url) for r in reminders
+            ],
+            "notifications_url": notifications_url,
+        }
+        count = len(reminders)
+        message = EmailMultiAlternatives(
+            subject=subject % f"{count} reminder{'s' if count != 1 else ''}",
+            body=text.render(context),
+            to=[address],
+        )
+        message.attach_alternative(html.render(context), "text/html")
+        messages.append(message)
+    return messages
 
 
 def reminder_prompt_send(*, reminder_id: int) -> bool:

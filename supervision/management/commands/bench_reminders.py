@@ -15,9 +15,9 @@ from __future__ import annotations
 import random
 import resource
 import time
+import tracemalloc
 from contextlib import contextmanager
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
@@ -78,6 +78,20 @@ class Command(BaseCommand):
             help="where the digests go (default: rendered, not sent)",
         )
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=services.DIGEST_BATCH,
+            help="recipients per digest batch",
+        )
+        parser.add_argument(
+            "--keep", action="store_true", help="keep the throwaway database (to EXPLAIN)"
+        )
+        parser.add_argument(
+            "--tracemalloc",
+            action="store_true",
+            help="also measure each run's peak Python allocations (slower)",
+        )
 
     def handle(self, *args, **options):
         settings_dict = connection.settings_dict
@@ -91,9 +105,12 @@ class Command(BaseCommand):
             with override_settings(EMAIL_BACKEND=options["email_backend"]):
                 self.bench(options)
         finally:
-            connection.creation.destroy_test_db(original_name, verbosity=0)
-            settings_dict["TEST"]["NAME"] = previous_test_name
-            self.stdout.write("Dropped the throwaway database.")
+            if options["keep"]:
+                self.stdout.write(f"Kept the database {settings_dict['NAME']}.")
+            else:
+                connection.creation.destroy_test_db(original_name, verbosity=0)
+                settings_dict["TEST"]["NAME"] = previous_test_name
+                self.stdout.write("Dropped the throwaway database.")
 
     def bench(self, options):
         today = timezone.localdate()
@@ -117,35 +134,45 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("ANALYZE")
+        built_peak = max_rss_mb()
         self.stdout.write("")
         self.stdout.write(
             f"{'run':<36}{'seconds':>9}{'queries':>10}{'reminders':>11}{'digests':>9}"
+            f"{'emailed':>9}" + (f"{'py peak MB':>12}" if options["tracemalloc"] else "")
         )
         for label, day in (
             ("first run of the day", today),
             ("second run, same day", today),
             ("next day", today + timedelta(days=1)),
         ):
-            self.run_once(label, day)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        self.stdout.write(f"\nPeak memory of this process: {peak:.0f} MB")
+            self.run_once(label, day, options["batch_size"], options["tracemalloc"])
+        self.stdout.write(
+            f"\nPeak memory of this process (ru_maxrss): {max_rss_mb():.0f} MB "
+            f"({built_peak:.0f} MB before the runs, after building the data)"
+        )
 
-    def run_once(self, label: str, day: date) -> None:
+    def run_once(self, label: str, day: date, batch_size: int, trace: bool) -> None:
         reminders_before = Reminder.objects.count()
         digests_before = ReminderDigest.objects.count()
         timings = {}
         counter = QueryCounter()
+        if trace:
+            tracemalloc.start()
         with connection.execute_wrapper(counter):
             with timed(timings, "find and record"):
                 services.reminders_record(due=reminders.everything_due(day))
             recorded_queries = counter.count
-            with timed(timings, "digests"):
-                run = services.reminder_digests_send(today=day)
+            with timed(timings, "digests"), stopwatches() as parts:
+                run = services.reminder_digests_send(today=day, batch_size=batch_size)
+        traced = ""
+        if trace:
+            traced = f"{tracemalloc.get_traced_memory()[1] / 2**20:>12.1f}"
+            tracemalloc.stop()
         total = sum(timings.values())
         new_reminders = Reminder.objects.count() - reminders_before
         self.stdout.write(
             f"{label:<36}{total:>9.2f}{counter.count:>10,}{new_reminders:>11,}"
-            f"{ReminderDigest.objects.count() - digests_before:>9,}"
+            f"{ReminderDigest.objects.count() - digests_before:>9,}{run.emailed:>9,}{traced}"
         )
         self.stdout.write(
             f"{'  finding and recording':<36}{timings['find and record']:>9.2f}"
@@ -154,8 +181,41 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{'  digests':<36}{timings['digests']:>9.2f}{counter.count - recorded_queries:>10,}"
         )
+        for name, seconds in parts.items():
+            self.stdout.write(f"{'    ' + name:<36}{seconds:>9.2f}")
         if run.failed:
             self.stdout.write(self.style.WARNING(f"  {run.failed} digests failed"))
+
+
+@contextmanager
+def stopwatches():
+    """Time the parts of the digest step (recording, rendering emails) by wrapping them."""
+    parts = {"recording digests": "_digests_record", "rendering emails": "digest_emails"}
+    spent = dict.fromkeys(parts, 0.0)
+    originals = {name: getattr(services, function) for name, function in parts.items()}
+
+    def timing(name, function):
+        def timed_call(*args, **kwargs):
+            started = time.monotonic()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] += time.monotonic() - started
+
+        return timed_call
+
+    for name, function in parts.items():
+        setattr(services, function, timing(name, originals[name]))
+    try:
+        yield spent
+    finally:
+        for name, function in parts.items():
+            setattr(services, function, originals[name])
+
+
+def max_rss_mb() -> float:
+    """The most resident memory this process has had so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 @contextmanager
@@ -213,105 +273,124 @@ def generate(people: int, today: date, rng: random.Random) -> None:
     per_service = TEAM_SIZE * TEAMS_PER_SERVICE + 1
     service_count = max(1, -(-people // per_service))
     services_ = Service.objects.bulk_create(
-        Service(organisation=provider, name=f"Service {i:04d}") for i in range(service_count)
+        (Service(organisation=provider, name=f"Service {i:04d}") for i in range(service_count)),
+        batch_size=5000,
     )
     Participation.objects.bulk_create(
-        Participation(programme=programme, service=s, joined_on=programme.start_date)
-        for s in services_
-    )
-    users = User.objects.bulk_create(
         (
-            User(
-                username=f"staff{i}@bench.example",
-                email=f"staff{i}@bench.example",
-                first_name=f"Person{i}",
-                password="!",
-            )
-            for i in range(people)
+            Participation(programme=programme, service=s, joined_on=programme.start_date)
+            for s in services_
         ),
         batch_size=5000,
     )
+    people_in_sql(people, today, programme.start_date, [s.pk for s in services_], rng)
 
-    def person(i, service, role, line_manager=None):
-        started = today - timedelta(
-            days=rng.choice([rng.randint(3, 60), rng.randint(60, 2000), rng.randint(60, 2000)])
+
+def people_in_sql(
+    people: int, today: date, programme_start: date, service_ids: list[int], rng: random.Random
+) -> None:
+    """Logins, staff, supervision and CPD generated inside PostgreSQL (INSERT … SELECT
+    over generate_series), so 100,000 people take seconds and no memory here.
+
+    Person ``i`` is in service ``i // 49``: position 0 is its service manager, 1–6 its
+    line managers (reporting to the service manager), 7–48 practitioners in teams of
+    seven under line manager ``1 + (position - 7) // 7``. Start dates: a third started
+    in the last two months, the rest up to five and a half years ago; one in ten newly
+    qualified. Each line manager and practitioner has about nine months of line
+    management (every 31 days), reflective (43) and group reflective (31) supervision,
+    and line managers coaching (43), from a random first day in their first three weeks,
+    with one in three having let it slip for 20 or 45 days; and 0–5 CPD activities.
+    """
+    per_service = TEAM_SIZE * TEAMS_PER_SERVICE + 1
+    staff = StaffMember._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(%s)", [rng.random() * 2 - 1])
+        cursor.execute(
+            """
+            INSERT INTO auth_user (password, is_superuser, username, first_name, last_name,
+                email, is_staff, is_active, date_joined)
+            SELECT '!', false, 'staff' || i || '@bench.example', 'Person' || i, '',
+                'staff' || i || '@bench.example', false, true, now()
+            FROM generate_series(0, %s - 1) AS i ORDER BY i
+            """,
+            [people],
         )
-        return StaffMember(
-            user=users[i],
-            service=service,
-            full_name=f"Person {i}",
-            email=f"staff{i}@bench.example",
-            job_title="Family practitioner",
-            role=role,
-            line_manager=line_manager,
-            start_date=started,
-            newly_qualified=rng.random() < 0.1,
+        cursor.execute(
+            f"""
+            INSERT INTO {staff} (full_name, email, job_title, role, start_date,
+                newly_qualified, is_active, line_manager_id, service_id, user_id)
+            SELECT 'Person ' || i, u.email, 'Family practitioner',
+                CASE WHEN i %% {per_service} = 0 THEN 'service_manager'
+                     WHEN i %% {per_service} <= {TEAMS_PER_SERVICE} THEN 'line_manager'
+                     ELSE 'practitioner' END,
+                %s::date - CASE WHEN random() < 1.0 / 3 THEN 3 + floor(random() * 58)::int
+                                ELSE 60 + floor(random() * 1941)::int END,
+                random() < 0.1, true, NULL, (%s::bigint[])[i / {per_service} + 1], u.id
+            FROM generate_series(0, %s - 1) AS i
+            JOIN auth_user u ON u.username = 'staff' || i || '@bench.example'
+            ORDER BY i
+            """,
+            [today, service_ids, people],
         )
-
-    index = 0
-    heads = []
-    for service in services_:
-        if index < people:
-            heads.append(person(index, service, StaffMember.Role.SERVICE_MANAGER))
-            index += 1
-    StaffMember.objects.bulk_create(heads, batch_size=5000)
-    managers = []
-    for head in heads:
-        for _ in range(TEAMS_PER_SERVICE):
-            if index < people:
-                managers.append(
-                    person(index, head.service, StaffMember.Role.LINE_MANAGER, line_manager=head)
-                )
-                index += 1
-    StaffMember.objects.bulk_create(managers, batch_size=5000)
-    reports = []
-    for manager in managers:
-        for _ in range(TEAM_SIZE - 1):
-            if index < people:
-                reports.append(person(index, manager.service, "practitioner", manager))
-                index += 1
-    StaffMember.objects.bulk_create(reports, batch_size=5000)
-
-    sessions, cpd = [], []
-    for staff in [*managers, *reports]:
-        since = max(programme.start_date, staff.start_date)
-        lapse = rng.choice([0, 0, 0, 0, 20, 45])  # some have let supervision slip
-        kinds = [
-            (SupervisionType.LINE_MANAGEMENT, 30),
-            (SupervisionType.REFLECTIVE, 42),
-            (SupervisionType.GROUP_REFLECTIVE, 30),
-        ]
-        if staff.role == StaffMember.Role.LINE_MANAGER:
-            kinds.append((SupervisionType.COACHING, 42))
-        for kind, interval in kinds:
-            day = since + timedelta(days=rng.randint(1, 20))
-            while day <= today - timedelta(days=lapse):
-                sessions.append(
-                    SupervisionSession(
-                        supervisee=staff,
-                        supervisor=staff.line_manager,
-                        held_on=day,
-                        minutes=rng.randrange(45, 120, 5),
-                        supervision_type=kind,
-                        reflective_percent=rng.randrange(0, 101, 25),
-                        wellbeing_checked=rng.random() < 0.85,
-                        logged_by_id=staff.user_id,
-                    )
-                )
-                day += timedelta(days=interval + rng.randint(-6, 8))
-        for _ in range(rng.randint(0, 5)):
-            cpd.append(
-                CpdActivity(
-                    staff=staff,
-                    kind=CpdActivity.Kind.COURSE,
-                    title="Workshop",
-                    done_on=today - timedelta(days=rng.randint(0, 300)),
-                    hours=Decimal(rng.randint(1, 12)),
-                    peer_reflection=rng.random() < 0.3,
-                )
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY TABLE bench_index AS
+            SELECT i, s.id AS staff_id FROM generate_series(0, %s - 1) AS i
+            JOIN auth_user u ON u.username = 'staff' || i || '@bench.example'
+            JOIN {staff} s ON s.user_id = u.id
+            """,
+            [people],
+        )
+        cursor.execute("CREATE UNIQUE INDEX ON bench_index (i)")
+        cursor.execute(
+            f"""
+            UPDATE {staff} AS person SET line_manager_id = manager.staff_id
+            FROM bench_index me JOIN bench_index manager ON manager.i =
+                CASE WHEN me.i %% {per_service} <= {TEAMS_PER_SERVICE}
+                     THEN me.i - me.i %% {per_service}
+                     ELSE me.i - me.i %% {per_service} + 1
+                          + (me.i %% {per_service} - {TEAMS_PER_SERVICE + 1}) / {TEAM_SIZE - 1}
+                END
+            WHERE person.id = me.staff_id AND me.i %% {per_service} <> 0
+            """,
+            [],
+        )
+        cursor.execute("DROP TABLE bench_index")
+        cursor.execute(
+            f"""
+            WITH person AS (
+                SELECT id, line_manager_id, user_id, role,
+                    GREATEST(%s::date, start_date) AS since,
+                    (ARRAY[0, 0, 0, 0, 20, 45])[1 + floor(random() * 6)::int] AS lapse
+                FROM {staff} WHERE line_manager_id IS NOT NULL
+            ), plan AS (
+                SELECT person.*, kind.name, kind.every, 1 + floor(random() * 20)::int AS first
+                FROM person CROSS JOIN (VALUES ('line_management', 31), ('reflective', 43),
+                    ('group_reflective', 31), ('coaching', 43)) AS kind(name, every)
+                WHERE kind.name <> 'coaching' OR person.role = 'line_manager'
             )
-        if len(sessions) > 50_000:
-            SupervisionSession.objects.bulk_create(sessions, batch_size=5000)
-            sessions = []
-    SupervisionSession.objects.bulk_create(sessions, batch_size=5000)
-    CpdActivity.objects.bulk_create(cpd, batch_size=5000)
+            INSERT INTO {SupervisionSession._meta.db_table} (external_supervisor, held_on,
+                minutes, supervision_type, reflective_percent, wellbeing_checked,
+                vicarious_trauma_concern, notes, logged_at, logged_by_id, supervisee_id,
+                supervisor_id)
+            SELECT '', plan.since + plan.first + n * plan.every,
+                45 + 5 * floor(random() * 15)::int, plan.name, 25 * floor(random() * 5)::int,
+                random() < 0.85, 'none', '', now(), plan.user_id, plan.id, plan.line_manager_id
+            FROM plan CROSS JOIN LATERAL generate_series(
+                0, ((%s::date - plan.lapse) - (plan.since + plan.first)) / plan.every
+            ) AS n
+            """,
+            [programme_start, today],
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {CpdActivity._meta.db_table} (kind, title, done_on, hours, learning,
+                impact, peer_reflection, resource_id, staff_id)
+            SELECT 'course', 'Workshop', %s::date - floor(random() * 301)::int,
+                1 + floor(random() * 12), '', '', random() < 0.3, NULL, person.id
+            FROM {staff} AS person
+            CROSS JOIN LATERAL generate_series(1, floor(random() * 6)::int + 0 * person.id) AS n
+            WHERE person.line_manager_id IS NOT NULL
+            """,
+            [today],
+        )
