@@ -72,6 +72,7 @@ LINK_SCOPE = "main a[href], nav a[href]"
 # Pages in the URL configuration that are not HTML pages a person reads.
 NOT_PAGES = {
     "healthz": "JSON for load balancers",
+    "ping": "plain text, the load test's yardstick",
     "logout": "POST only, and would end the sweep's session",
     # Their routes end in a converter (…/<table>.<fmt>, …/download/), not a file suffix.
     "reports:programme_export": "a CSV or XLSX file",
