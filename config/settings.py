@@ -192,17 +192,20 @@ REMINDER_EMAIL_GROUP = env.int("REMINDER_EMAIL_GROUP", default=100)
 REDIS_URL = env.str("REDIS_URL", default="")
 # The cache holds aggregate figures (core/figures.py). Shared through Redis when there is
 # one, so every worker sees the same figures and the same invalidations; in-process if not.
-CACHES = {
-    "default": (
-        {
+# CACHE_URL=dummy:// turns caching off (to measure what the cache saves: `make bench`).
+CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
+if CACHE_URL == "dummy://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif CACHE_URL:
+    CACHES = {
+        "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": "launchpad",
         }
-        if env.str("CACHE_URL", default=REDIS_URL)
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=60 * 60)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)

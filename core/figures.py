@@ -59,7 +59,7 @@ def figures_version() -> int:
         # come back to a number whose old entries are still there.
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(VERSION_KEY)
-    return int(version)
+    return int(version or 0)  # 0: a cache that keeps nothing (CACHE_URL=dummy://)
 
 
 def _bump() -> None:
