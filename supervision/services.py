@@ -5,6 +5,8 @@ changes nothing when it refuses."""
 from __future__ import annotations
 
 import logging
+import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape as html_escape
 
 from cohorts.models import StaffMember
 from commissioning.models import Resource, SupervisionType
@@ -586,30 +589,59 @@ def absolute(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + url if url.startswith("/") else url
 
 
+# Markers a digest template is rendered with once, to learn its fixed text and where the
+# name and each item go (letters only, so escaping leaves them alone).
+NAME_MARK, MESSAGE_MARK, URL_MARK = "QQnameQQ", "QQmessageQQ", "QQurlQQ"
+_MARKS = re.compile(f"({NAME_MARK}|{MESSAGE_MARK}|{URL_MARK})")
+
+
+class DigestLayout:
+    """A digest template rendered twice — with no items and with one item, markers standing
+    in for the name, message and link — and cut into its fixed text and the part repeated
+    per item. Filling the pieces in gives exactly what the template would render (tested
+    against it), at a small fraction of the cost: a day's run renders 100,000 digests."""
+
+    def __init__(self, template, context: dict, *, escape_values: bool):
+        empty = template.render({**context, "name": NAME_MARK, "items": []})
+        one = template.render({**context, "name": NAME_MARK, "items": [(MESSAGE_MARK, URL_MARK)]})
+        start = len(os.path.commonprefix([empty, one]))
+        end = len(os.path.commonprefix([empty[start:][::-1], one[start:][::-1]]))
+        self.head = _MARKS.split(empty[:start])
+        self.item = _MARKS.split(one[start : len(one) - end])
+        self.tail = _MARKS.split(empty[start:])
+        self.escape = html_escape if escape_values else str
+
+    def _fill(self, pieces: list[str], values: dict[str, str]) -> str:
+        return "".join(values[p] if p in values else p for p in pieces)
+
+    def render(self, name: str, items: list[tuple[str, str]]) -> str:
+        named = {NAME_MARK: self.escape(name)}
+        body = [
+            self._fill(self.item, {**named, MESSAGE_MARK: self.escape(m), URL_MARK: self.escape(u)})
+            for m, u in items
+        ]
+        return self._fill(self.head, named) + "".join(body) + self._fill(self.tail, named)
+
+
 def digest_emails(people: list[tuple[str, str, list]], today: date) -> list[EmailMultiAlternatives]:
     """Daily digests as plain-text and HTML emails, each item linking to its page: one for
-    each (name, email address, reminders). The templates are looked up once for all."""
-    text = get_template("supervision/email/digest.txt")
-    html = get_template("supervision/email/digest.html")
+    each (name, email address, reminders). The templates are rendered once for all
+    (``DigestLayout``)."""
     notifications_url = absolute(reverse("supervision:notifications"))
+    context = {"today": today, "notifications_url": notifications_url}
+    text = DigestLayout(get_template("supervision/email/digest.txt"), context, escape_values=False)
+    html = DigestLayout(get_template("supervision/email/digest.html"), context, escape_values=True)
     subject = f"Launchpad: %s for {today:%A} {today.day} {today:%B}"
     messages = []
     for name, address, reminders in people:
-        context = {
-            "name": name,
-            "today": today,
-            "items": [
-                (r.message, absolute(r.url) if r.url else notifications_url) for r in reminders
-            ],
-            "notifications_url": notifications_url,
-        }
+        items = [(r.message, absolute(r.url) if r.url else notifications_url) for r in reminders]
         count = len(reminders)
         message = EmailMultiAlternatives(
             subject=subject % f"{count} reminder{'s' if count != 1 else ''}",
-            body=text.render(context),
+            body=text.render(name, items),
             to=[address],
         )
-        message.attach_alternative(html.render(context), "text/html")
+        message.attach_alternative(html.render(name, items), "text/html")
         messages.append(message)
     return messages
 
