@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from cohorts.models import Criterion
 from commissioning.models import MilestoneTemplate, PressureTag, Stage, SupervisionType
+from commissioning.services import AGREEMENT_VALUE_FIELDS
 from core import demo
 from core.figures import figures_changed
 from fidelity.models import ChallengeTheme
@@ -847,15 +848,7 @@ def create_agreements(world: World) -> None:
             "participation_id",
             "version",
             "status",
-            "headcount",
-            "vacancies",
-            "agency_share_percent",
-            "typical_caseload",
-            "turnover_percent",
-            "pressures",
-            "protected_supervision_minutes_per_month",
-            "cpd_release_hours_per_year",
-            "cohort_places_per_wave",
+            *AGREEMENT_VALUE_FIELDS,
             "commissioner_signed_by_id",
             "commissioner_signed_at",
             "service_manager_signed_by_id",

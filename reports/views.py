@@ -31,14 +31,26 @@ def _period(request: HttpRequest, data=None) -> tuple[PeriodForm, date]:
     return form, as_of
 
 
-def _dashboard_page(request, dashboard, form, **extra) -> HttpResponse:
+def _figures_html(dashboard, query: str, export_base: str) -> str:
+    """A dashboard's figures section: headline, facts, risks, tables and charts."""
+    context = {
+        "dashboard": dashboard,
+        "risks": rules.risks(dashboard),
+        "query": query,
+        "export_base": export_base,
+    }
+    return render_to_string("reports/_dashboard_figures.html", context)
+
+
+def _dashboard_page(request, heading, figures_html: str, form, **extra) -> HttpResponse:
+    """The page around a dashboard's figures: heading, period, report button and list."""
     return render(
         request,
         "reports/dashboard.html",
         {
-            "dashboard": dashboard,
+            "dashboard": heading,
+            "figures_html": mark_safe(figures_html),  # rendered by _figures_html
             "period_form": form,
-            "risks": rules.risks(dashboard),
             "query": request.GET.urlencode(),
             **extra,
         },
@@ -61,29 +73,12 @@ def _cached_dashboard_page(request, heading, build, scope, form, **extra) -> Htt
     viewer scope, date and data version (``core.figures``): at national size the tables
     for a hundred services take longer to render than to compute."""
     query = request.GET.urlencode()
-
-    def render_figures() -> str:
-        dashboard = build()
-        context = {
-            "dashboard": dashboard,
-            "risks": rules.risks(dashboard),
-            "query": query,
-            "export_base": extra["export_base"],
-        }
-        return render_to_string("reports/_dashboard_figures.html", context)
-
-    html = remembered("dashboard_figures", [*scope, heading.as_of, query], render_figures)
-    return render(
-        request,
-        "reports/dashboard.html",
-        {
-            "dashboard": heading,
-            "figures_html": mark_safe(html),  # rendered by our own template just above
-            "period_form": form,
-            "query": query,
-            **extra,
-        },
+    html = remembered(
+        "dashboard_figures",
+        [*scope, heading.as_of, query],
+        lambda: _figures_html(build(), query, extra["export_base"]),
     )
+    return _dashboard_page(request, heading, html, form, **extra)
 
 
 @login_required
@@ -132,12 +127,11 @@ def _line_manager_or_404(request: HttpRequest):
 def team_dashboard(request: HttpRequest) -> HttpResponse:
     manager = _line_manager_or_404(request)
     form, as_of = _period(request)
+    dashboard = queries.team_dashboard(manager, as_of)
+    export_base = reverse("reports:team_dashboard")
+    figures = _figures_html(dashboard, request.GET.urlencode(), export_base)
     return _dashboard_page(
-        request,
-        queries.team_dashboard(manager, as_of),
-        form,
-        may_report=False,
-        export_base=reverse("reports:team_dashboard"),
+        request, dashboard, figures, form, may_report=False, export_base=export_base
     )
 
 
