@@ -723,10 +723,13 @@ def _compliance_by_service(
     trained = _trained_line_managers([p.staff.pk for p in people], programme.pk)
     resources = _resources_current(standards.organisation_id, today)
     threshold = standards.small_number_threshold
+    people_of: dict[int, list[PersonCadence]] = {}
+    for person in people:
+        people_of.setdefault(person.staff.service_id, []).append(person)
     columns = [
         _compliance_of(
             service.name,
-            [p for p in people if p.staff.service_id == service.pk],
+            people_of.get(service.pk, []),
             measures,
             trained,
             resources,
