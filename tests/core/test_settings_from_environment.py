@@ -55,3 +55,28 @@ def test_healthz_answers_503_when_the_database_is_unreachable():
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("503 ")
     assert '"ok": false' in result.stdout
+
+
+def _connection_settings(**env) -> str:
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    ours = {"DATABASE_URL", "SECRET_KEY", "DEBUG", "REDIS_URL", "CONN_MAX_AGE"}
+    clean = {k: v for k, v in os.environ.items() if k not in ours}
+    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "true", **env})
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_connections_are_kept_between_requests_and_checked_before_reuse():
+    url = "postgres://postgres@127.0.0.1:5432/launchpad"
+    assert _connection_settings(DATABASE_URL=url) == "60 True"
+    assert _connection_settings(DATABASE_URL=url, CONN_MAX_AGE="0") == "0 True"
+
+
+def test_sqlite_connections_are_not_kept(tmp_path):
+    assert _connection_settings(DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}") == "0 False"
