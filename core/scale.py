@@ -442,8 +442,12 @@ def create_organisations(world: World) -> None:
         organisations.append((world.ids.next(org_table), name, "commissioner"))
     commissioner_ids = [row[0] for row in organisations]
     sizes = service_sizes(rng, size)
-    # The first programme is the biggest: about a third of the services.
+    # The first programme is the biggest: about a quarter of the services. With more than
+    # two, the last is small (about a twentieth at national size, some 5,000 staff): the
+    # size DESIGN.md's programme report budget names, so the bench can measure it.
     weights = [3.0] + [1.0 + rng.random() for _ in range(size.programmes - 1)]
+    if size.programmes > 2:
+        weights[-1] = 0.85
     services, provider, provider_left = [], 0, 0
     for number, staff in enumerate(sizes):
         if provider_left == 0:

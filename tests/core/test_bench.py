@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from core import bench
+from tests import factories as f
 from tests.reports.builders import build_programme_world
 
 
@@ -57,9 +58,39 @@ def test_a_home_page_is_measured_where_it_lands(measured, world):
 
 
 def test_the_pdf_ratio_is_a_positive_number_and_the_pdf_has_pages(measured):
-    assert measured.pdf.ratio > 0
-    assert measured.pdf.pages >= 1
-    assert measured.pdf.report_seconds > 0 and measured.pdf.weasyprint_seconds > 0
+    pdf = measured.pdfs[0]
+    assert pdf.ratio > 0
+    assert pdf.pages >= 1
+    assert pdf.report_seconds > 0 and pdf.weasyprint_seconds > 0
+    assert pdf.programme.endswith(f"(id {measured_programme_id(measured)})")
+
+
+def measured_programme_id(measured) -> int:
+    return int(measured.subjects["programme"].rsplit("id ", 1)[1].rstrip(")"))
+
+
+def test_the_seconds_budget_is_judged_only_for_a_programme_of_about_5000_staff():
+    def result(staff, seconds):
+        return bench.PdfResult("P", staff, 10, seconds, seconds, 1, 100)
+
+    assert result(5_300, 2.5).seconds_budget_applies and result(5_300, 2.5).passed
+    assert not result(5_300, 3.5).passed  # in the budget's range and too slow
+    assert not result(24_000, 9.0).seconds_budget_applies
+    assert result(24_000, 9.0).passed  # judged on its ratio alone
+    assert not result(900, 1.0).seconds_budget_applies
+
+
+def test_the_report_is_also_made_for_the_programme_nearest_5000_staff(world):
+    from commissioning.models import Programme
+
+    other = f.ProgrammeFactory()
+    f.ParticipationFactory(programme=other, service=world.service)
+    subjects = bench.find_subjects(programme_id=world.programme.pk)
+    nearest = bench.programme_nearest(5_000)
+    chosen = [programme.pk for programme, _ in bench.pdf_programmes(subjects)]
+    assert chosen[0] == world.programme.pk
+    assert nearest is not None and nearest.pk in chosen
+    assert Programme.objects.filter(pk__in=chosen).count() == len(set(chosen))
 
 
 def test_the_table_lists_every_page_and_the_pdf_with_budgets(measured):
@@ -67,7 +98,7 @@ def test_the_table_lists_every_page_and_the_pdf_with_budgets(measured):
     for label in EXPECTED_PAGES:
         assert f"| {label} (`" in table
     assert "< 150 ms" in table
-    assert "| Ratio |" in table and "< 1.2×" in table
+    assert "Ratio (budget < 1.2×)" in table and "| Seconds budget |" in table
     assert f"{measured.size['staff']:,} staff" in table
 
 
@@ -107,7 +138,6 @@ def test_after_the_reminder_job_the_bench_puts_the_reminder_tables_back(world):
     """So that every bench measures a first run of the day, not a rerun."""
     from supervision import services
     from supervision.models import Reminder, ReminderDigest
-    from tests import factories as f
 
     today = timezone.localdate()
     carried = f.ReminderFactory(recipient=world.practitioner)  # pending before the bench
