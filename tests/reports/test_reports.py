@@ -262,3 +262,22 @@ def test_the_service_report_has_the_services_outcomes_and_fidelity(client, progr
             for cell in row:
                 assert cell in text, (key, cell)
     assert f"{w.line_manager_staff.full_name}'s team" in text  # the manager names teams
+
+
+def test_each_rule_is_stated_once_with_everything_it_found_under_it(client, programme_world):
+    from reports import rules
+
+    w = programme_world
+    produce(client, w.commissioner, w.programme)
+    report = GeneratedReport.objects.get()
+    text = pdf_text(report.file.path)
+    section = text[text.rindex("8. Risks and recommendations") :]
+    dashboard = queries.programme_dashboard(w.commissioner, w.programme, report.as_of)
+    findings = rules.risks(dashboard) + rules.recommendations(dashboard)
+    by_rule: dict[str, int] = {}
+    for finding in findings:
+        by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
+        assert f"{finding.about}: {finding.detail}" in section
+    assert max(by_rule.values()) >= 2  # the world has a rule finding two services
+    for rule_text in by_rule:
+        assert section.count(rule_text) == 1
