@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Moves a session's expiry on while it is used, saving it at most once a minute.
+    "core.middleware.SessionRefreshMiddleware",
     # After authentication, so the audit trail knows who made each change.
     "core.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -254,11 +256,14 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # (core.middleware.PermissionsPolicyMiddleware: Django has no setting for it).
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions end after SESSION_COOKIE_AGE seconds without a request (every request saves the
-# session, moving the expiry on) and when the browser closes: people use shared computers
-# in offices and family centres.
+# Sessions end after SESSION_COOKIE_AGE seconds without a request and when the browser
+# closes: people use shared computers in offices and family centres. A request moves the
+# expiry on by saving the session, at most once every SESSION_REFRESH_SECONDS
+# (core.middleware.SessionRefreshMiddleware) rather than on every request: a page then
+# costs no session write, and the idle limit is kept to within that minute.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Content Security Policy (django-csp): our own files only. Our templates and Django's

@@ -30,3 +30,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Cached figures live in this process only, and each test starts with none (tests/conftest.py):
 # a shared Redis would carry figures over between runs whose primary keys repeat.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Every request that reads the session saves it, as before the once-a-minute refresh: the
+# query budgets then count a page's worst case, whatever the order requests come in.
+# tests/core/test_security.py checks the refresh with the production interval.
+SESSION_REFRESH_SECONDS = 0

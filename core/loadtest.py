@@ -1,12 +1,16 @@
 """Load test: gunicorn (2 workers) on 127.0.0.1, driven by wrk (``manage.py loadtest``).
 
-Three scenarios, each for a fixed time, against one server in one run:
+Four scenarios, each for a fixed time, against one server in one run:
 
 - ``trivial``: /ping, a Django view with no database query (the yardstick);
+- ``trivial_signed_in``: /ping/signed-in as the commissioner, the cheapest page a
+  signed-in person gets (the session and the user are read, nothing else);
 - ``mix``: the pages ``manage.py bench`` measures, each as its own user, in turn;
 - ``busiest``: the programme overview dashboard alone.
 
-The figure is busiest ÷ trivial requests per second (budget: at least 0.5, no errors).
+The figure is busiest ÷ trivial requests per second (budget: at least 0.5, no errors);
+busiest ÷ trivial signed in is given beside it, as the share of a signed-in request's
+floor that the dashboard keeps.
 Sessions for each user are made beforehand in the database, signed with the same
 SECRET_KEY that the server is given, so wrk only has to send a cookie.
 
@@ -115,6 +119,14 @@ class LoadResults:
         return self.scenario("busiest").rps / self.scenario("trivial").rps
 
     @property
+    def ratio_signed_in(self) -> float | None:
+        try:
+            floor = self.scenario("trivial_signed_in")
+        except StopIteration:
+            return None
+        return self.scenario("busiest").rps / floor.rps
+
+    @property
     def errors(self) -> int:
         return sum(s.errors for s in self.scenarios)
 
@@ -123,7 +135,12 @@ class LoadResults:
         return self.ratio >= self.ratio_budget and self.errors == 0
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "ratio": self.ratio, "passed": self.passed}
+        return {
+            **asdict(self),
+            "ratio": self.ratio,
+            "ratio_signed_in": self.ratio_signed_in,
+            "passed": self.passed,
+        }
 
 
 def free_port() -> int:
@@ -281,6 +298,7 @@ def run_loadtest(
         raise BenchError("wrk is not installed: apt-get install wrk (or make bench does it).")
     targets, busiest = session_targets(subjects)
     trivial = Target("Trivial view", "/ping", "")
+    trivial_signed_in = Target("Trivial view, signed in", "/ping/signed-in", busiest.cookie)
     db = connection.settings_dict
     results = LoadResults(
         started=timezone.now().isoformat(timespec="seconds"),
@@ -297,12 +315,17 @@ def run_loadtest(
         # Every page must answer 200 with its cookie before load is worth measuring; a
         # few rounds also warm both workers up.
         for _ in range(3):
-            for target in [trivial, *targets]:
+            for target in [trivial, trivial_signed_in, *targets]:
                 status = server.get(target.path, target.cookie)
                 if status != 200:
                     raise BenchError(f"{target.label} ({target.path}) answered {status}.")
         options = {"seconds": seconds, "connections": connections, "threads": threads}
-        for name, chosen in (("trivial", [trivial]), ("mix", targets), ("busiest", [busiest])):
+        for name, chosen in (
+            ("trivial", [trivial]),
+            ("trivial_signed_in", [trivial_signed_in]),
+            ("mix", targets),
+            ("busiest", [busiest]),
+        ):
             progress(f"Scenario {name}: {len(chosen)} page(s) for {seconds} s")
             results.scenarios.append(scenario(name, server, chosen, **options))
     return results
@@ -311,6 +334,7 @@ def run_loadtest(
 def markdown(results: LoadResults) -> str:
     descriptions = {
         "trivial": "Trivial view (`/ping`, no database)",
+        "trivial_signed_in": "Trivial view signed in (`/ping/signed-in`: session and user)",
         "mix": "Mix of the main pages, logged in",
         "busiest": "Programme overview dashboard alone",
     }
@@ -336,6 +360,15 @@ def markdown(results: LoadResults) -> str:
         f"Busiest dashboard ÷ trivial view: **{results.ratio:.2f}** (budget ≥ "
         f"{results.ratio_budget}, zero errors): {verdict}.",
         "",
+        *(
+            [
+                f"Busiest dashboard ÷ trivial view signed in: **{results.ratio_signed_in:.2f}** "
+                "(the share of a signed-in request's floor the dashboard keeps).",
+                "",
+            ]
+            if results.ratio_signed_in is not None
+            else []
+        ),
         "Mix pages: " + ", ".join(f"`{p}`" for p in results.scenario("mix").pages) + ".",
     ]
     return "\n".join(lines) + "\n"

@@ -1,4 +1,7 @@
-"""Request plumbing for security: the client's real address, and headers Django lacks."""
+"""Request plumbing for security: the client's real address, headers Django lacks, and
+sessions that stay alive while they are used."""
+
+import time
 
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
@@ -41,3 +44,33 @@ class AuditlogMiddleware(BaseAuditlogMiddleware):
     @staticmethod
     def _get_remote_addr(request):
         return client_ip(request)
+
+
+class SessionRefreshMiddleware:
+    """Move a used session's expiry on, saving it at most once every
+    ``SESSION_REFRESH_SECONDS``.
+
+    Django's ``SESSION_SAVE_EVERY_REQUEST`` does the same with a database write on every
+    request; this writes when the last refresh is older than the interval, so sessions
+    still end ``SESSION_COOKIE_AGE`` after the last request (to within the interval).
+    Only sessions the request read are refreshed: a request that never looked at the
+    session (a static file, ``/ping``) neither loads nor saves it.
+    """
+
+    KEY = "_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or session.modified:
+            return response
+        if session.session_key is None or session.is_empty():
+            return response
+        now = int(time.time())
+        refreshed = session.get(self.KEY)
+        if not isinstance(refreshed, int) or now - refreshed >= settings.SESSION_REFRESH_SECONDS:
+            session[self.KEY] = now  # marks it modified: SessionMiddleware saves it
+        return response

@@ -9,6 +9,7 @@ urlpatterns = [
     path("welcome/", views.no_role, name="no_role"),
     path("healthz", views.healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
+    path("ping/signed-in", views.ping_signed_in, name="ping_signed_in"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

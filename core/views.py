@@ -30,6 +30,15 @@ def ping(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
+@login_required
+def ping_signed_in(request: HttpRequest) -> HttpResponse:
+    """The cheapest page a signed-in person can get: the session and the user are read,
+    as on every page, and nothing else. The load test's second yardstick."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+@require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for load balancers: 200 only when the database answers.
 

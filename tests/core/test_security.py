@@ -316,6 +316,50 @@ def test_sessions_end_after_eight_idle_hours_and_activity_keeps_them_alive(world
     assert response.url.startswith(reverse("login"))
 
 
+def _session_writes(client, path) -> tuple[int, list[str]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(path).status_code
+    return status, [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"]
+    ]
+
+
+@override_settings(SESSION_REFRESH_SECONDS=60)
+def test_a_session_is_saved_at_most_once_a_minute_and_its_expiry_moves_on(world):
+    from django.contrib.sessions.models import Session
+
+    start = timezone.now()
+    client = Client()
+    with time_machine.travel(start, tick=False) as traveller:
+        client.force_login(world.practitioner)
+        key = client.session.session_key
+        assert _session_writes(client, "/my-practice/")[1]  # the first request refreshes
+        expires = Session.objects.get(session_key=key).expire_date
+        traveller.shift(dt.timedelta(seconds=30))
+        status, writes = _session_writes(client, "/my-practice/")
+        assert status == 200 and writes == []  # within the minute: no write at all
+        assert Session.objects.get(session_key=key).expire_date == expires
+        traveller.shift(dt.timedelta(seconds=31))
+        status, writes = _session_writes(client, "/my-practice/")
+        assert status == 200 and len(writes) == 1
+        moved = Session.objects.get(session_key=key).expire_date
+    assert moved - expires == dt.timedelta(seconds=61)
+
+
+@override_settings(SESSION_REFRESH_SECONDS=60)
+def test_a_request_that_never_reads_the_session_does_not_save_it(world):
+    client = Client()
+    client.force_login(world.practitioner)
+    client.get("/my-practice/")
+    status, writes = _session_writes(client, "/ping")
+    assert status == 200 and writes == []
+
+
 def test_the_session_cookie_ends_when_the_browser_closes(client, world):
     response = sign_in(client, world.practitioner.username, f.PASSWORD)
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]

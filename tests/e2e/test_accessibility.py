@@ -73,6 +73,7 @@ LINK_SCOPE = "main a[href], nav a[href]"
 NOT_PAGES = {
     "healthz": "JSON for load balancers",
     "ping": "plain text, the load test's yardstick",
+    "ping_signed_in": "plain text, the load test's signed-in yardstick",
     "logout": "POST only, and would end the sweep's session",
     # Their routes end in a converter (…/<table>.<fmt>, …/download/), not a file suffix.
     "reports:programme_export": "a CSV or XLSX file",
