@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -95,6 +96,7 @@ def t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t >= 0 else tail
 
 
+@lru_cache(maxsize=4096)  # pure, and asked again and again for the same 95% and df
 def t_quantile(p: float, df: float) -> float:
     """The t value with P(T ≤ t) = p, for Student's t with ``df`` degrees of freedom.
 
