@@ -621,14 +621,14 @@ def _compliance_of(
     threshold: int,
 ) -> Compliance:
     counts: dict[str, tuple[int, int]] = {}
+    by_types = [p.by_type for p in people]  # built once: each is a new dict
     for measure in measures:
         key = measure.key
         if key == "coaching":
-            managers = [p for p in people if p.coaching is not None]
-            counts[key] = (
-                sum(p.coaching.within_cadence for p in managers if p.coaching),
-                len(managers),
-            )
+            coached = [
+                t[SupervisionType.COACHING] for t in by_types if SupervisionType.COACHING in t
+            ]
+            counts[key] = (sum(c.within_cadence for c in coached), len(coached))
         elif key == "line_manager_training":
             managers = [p for p in people if getattr(p.staff, "manages_anyone", False)]
             counts[key] = (sum(p.staff.pk in trained for p in managers), len(managers))
@@ -638,7 +638,7 @@ def _compliance_of(
         elif key == RESOURCES_CURRENT:
             counts[key] = resources
         else:
-            positions = [p.by_type[key] for p in people if key in p.by_type]
+            positions = [t[key] for t in by_types if key in t]
             counts[key] = (sum(c.within_cadence for c in positions), len(positions))
     figures = {}
     for measure in measures:
