@@ -116,6 +116,32 @@ def test_a_cold_request_is_timed_after_every_cached_figure_is_forgotten(world):
     assert "Cold ms" in bench.markdown(results)
 
 
+def test_a_change_elsewhere_is_a_session_outside_the_programme_and_is_removed(world):
+    from supervision.models import SupervisionSession
+
+    other_service = f.ServiceFactory()
+    f.ParticipationFactory(service=other_service)  # another programme's service
+    head = f.StaffMemberFactory(service=other_service)
+    outsider = f.StaffMemberFactory(service=other_service, line_manager=head)
+    before = SupervisionSession.objects.count()
+    with bench.a_change_elsewhere(world.programme) as changed:
+        assert changed
+        made = SupervisionSession.objects.exclude(
+            supervisee__service__participations__programme=world.programme
+        ).get(supervisee=outsider)
+        assert made.held_on == timezone.localdate()
+    assert SupervisionSession.objects.count() == before
+
+    page = bench.PageToMeasure(
+        "Programme overview", f"/dashboard/programmes/{world.programme.pk}/", world.commissioner
+    )
+    result = bench.measure_page(page, repeats=1, warmups=0, elsewhere=world.programme)
+    assert result.elsewhere_ms is not None and result.elsewhere_ms > 0
+    assert SupervisionSession.objects.count() == before
+    results = bench.BenchResults("now", "db", False, [0.0], {"staff": 1}, {}, pages=[result])
+    assert "After a change elsewhere ms" in bench.markdown(results)
+
+
 def test_a_page_that_is_not_200_fails_loudly(world):
     page = bench.PageToMeasure("Someone else's programme", "/programmes/99999/", world.nobody)
     with pytest.raises(bench.BenchError, match="answered 404"):
