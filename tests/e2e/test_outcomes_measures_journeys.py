@@ -104,9 +104,10 @@ def test_journey_3_complete_a_measure_on_a_phone(chromium, live_server, world):
     sign_in(page, "practitioner@example.org")
     page.wait_for_url("**/my-practice/")
     page.get_by_role("link", name="Practice confidence (test)").click()
+    group = page.get_by_role("group", name="1. Statement 1")
+    expect(group).to_be_visible()  # the form has loaded: measure its width, not the old page's
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
-    group = page.get_by_role("group", name="1. Statement 1")
     group.get_by_label("Often").check()
     page.get_by_role("group", name="2. Statement 2").get_by_label("Rarely").check()
     page.get_by_role("button", name="Save and finish later").click()
