@@ -524,6 +524,8 @@ def champion_counts_by_service(
             ),
             "staff__service_id",
         ),
+        # Cohort places count in the scope of the cohort's programme (core.figure_scopes).
+        programmes=[programme.pk],
     )
     return {pk: found.get(pk, NO_CHAMPIONS) for pk in service_ids}
 

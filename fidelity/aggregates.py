@@ -277,12 +277,17 @@ def aggregates_for(scope: Scope, today: date | None = None) -> Aggregates:
     changed: ``core.figures``)."""
     today = today or timezone.localdate()
     return remembered(
-        "fidelity_aggregates", scope_key(scope, today), lambda: _aggregates_for(scope, today)
+        "fidelity_aggregates",
+        scope_key(scope, today),
+        lambda: _aggregates_for(scope, today),
+        services=scope.service_ids,
     )
 
 
 def scope_key(scope: Scope, today: date) -> list[object]:
-    """Everything figures about ``scope`` depend on, for ``core.figures``."""
+    """Everything figures about ``scope`` depend on, for ``core.figures``. Every check,
+    rating and support action a scope reads is about someone in ``scope.service_ids``,
+    so its figures are remembered under those services' counters."""
     key: list[object] = [scope.programme.pk, scope.service_ids, scope.group_by, scope.groups]
     return [*key, scope.total_label, scope.threshold, scope.interval_days, today]
 
@@ -427,7 +432,12 @@ def _actions_row(scope: Scope, group: str) -> Row:
 def overall_row(scope: Scope) -> Row:
     """``_overall_row``, remembered until the data changes (``core.figures``)."""
     today = timezone.localdate()
-    return remembered("fidelity_overall", scope_key(scope, today), lambda: _overall_row(scope))
+    return remembered(
+        "fidelity_overall",
+        scope_key(scope, today),
+        lambda: _overall_row(scope),
+        services=scope.service_ids,
+    )
 
 
 def _overall_row(scope: Scope) -> Row:
@@ -454,6 +464,7 @@ def quarter_means_by_group(
         "fidelity_quarter_means",
         [*scope_key(scope, today), count],
         lambda: _quarter_means_by_group(scope, today, count),
+        services=scope.service_ids,
     )
 
 
@@ -496,7 +507,10 @@ THEME_DAYS = 91  # the challenge themes a report counts: those of the last three
 def theme_counts(scope: Scope, today: date) -> list[tuple[str, Disclosed[int]]]:
     """``_theme_counts``, remembered until the data changes (``core.figures``)."""
     return remembered(
-        "fidelity_theme_counts", scope_key(scope, today), lambda: _theme_counts(scope, today)
+        "fidelity_theme_counts",
+        scope_key(scope, today),
+        lambda: _theme_counts(scope, today),
+        services=scope.service_ids,
     )
 
 

@@ -217,7 +217,10 @@ def scope_signals(scope: Scope, today: date | None = None) -> SignalPanel:
     while the data has not changed: ``core.figures``)."""
     today = today or timezone.localdate()
     return remembered(
-        "fidelity_signals", scope_key(scope, today), lambda: _scope_signals(scope, today)
+        "fidelity_signals",
+        scope_key(scope, today),
+        lambda: _scope_signals(scope, today),
+        services=scope.service_ids,
     )
 
 

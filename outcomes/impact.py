@@ -328,6 +328,10 @@ def impact_report(
         "impact_report",
         [*key, scope, timezone.localdate()],
         lambda: _impact_report(programme, after, service_ids, cohort, group_by, scope),
+        # Only responses at the programme's points are read, and a response counts in
+        # the scope of its point's programme; narrowed to services, in theirs too.
+        programmes=[programme.pk] if service_ids is None else None,
+        services=service_ids,
     )
 
 

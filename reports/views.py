@@ -71,12 +71,19 @@ class DashboardHeading:
 def _cached_dashboard_page(request, heading, build, scope, form, **extra) -> HttpResponse:
     """A programme's or service's dashboard whose figures section is rendered once per
     viewer scope, date and data version (``core.figures``): at national size the tables
-    for a hundred services take longer to render than to compute."""
+    for a hundred services take longer to render than to compute.
+
+    A programme's figures read only records about its services' staff or naming the
+    programme; a service's only records about its own staff (its champions, teams,
+    impact and fidelity, in whichever programmes): so each is forgotten only when those
+    change, or when anything else (standards, stages, people, ...) does."""
     query = request.GET.urlencode()
     html = remembered(
         "dashboard_figures",
         [*scope, heading.as_of, query],
         lambda: _figures_html(build(), query, extra["export_base"]),
+        programmes=[heading.programme.pk] if heading.programme else None,
+        services=[heading.service.pk] if heading.service else None,
     )
     return _dashboard_page(request, heading, html, form, **extra)
 

@@ -702,6 +702,8 @@ def compliance_by_service(
         "compliance_by_service",
         [programme.pk, today, scope],
         lambda: _compliance_by_service(programme, today, services),
+        # Every person counted is in a service taking part in the programme.
+        programmes=[programme.pk],
     )
 
 
@@ -769,6 +771,7 @@ def compliance_by_team(
         "compliance_by_team",
         [service.pk, standards.programme_id, today],
         lambda: _compliance_by_team(service, standards, today),
+        services=[service.pk],
     )
 
 

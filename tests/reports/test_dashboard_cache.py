@@ -73,3 +73,43 @@ def test_each_date_has_its_own_figures(client, programme_world):
     assert f"as at {w.today:%-d %B %Y}" in page_text(today)
     as_of = dt.date.fromisoformat(quarter_end)
     assert f"as at {as_of:%-d %B %Y}" in page_text(earlier)
+
+
+def test_a_session_forgets_only_the_dashboards_of_its_service_and_programmes(
+    client, programme_world
+):
+    """A practitioner's session in Riverside (programme 1) leaves programme 2's and the
+    other service's rendered figures in place and shows at once on Riverside's and
+    programme 1's (core.figure_scopes)."""
+    w = programme_world
+    pages = {
+        "programme 1": (w.commissioner, f"/dashboard/programmes/{w.programme.pk}/"),
+        "programme 2": (w.other_commissioner, f"/dashboard/programmes/{w.other_programme.pk}/"),
+        "service A": (w.service_manager, f"/dashboard/services/{w.service.pk}/"),
+        "service B": (w.other_service_manager, f"/dashboard/services/{w.other_service.pk}/"),
+    }
+    cold = {name: fetch(client, *page) for name, page in pages.items()}
+    warm = {name: fetch(client, *page) for name, page in pages.items()}
+    for name in pages:
+        assert warm[name][1] < cold[name][1], name  # remembered: fewer queries
+    f.SupervisionSessionFactory(supervisee=w.colleague_staff, supervisor=w.line_manager_staff)
+    after = {name: fetch(client, *page) for name, page in pages.items()}
+    for name in ("programme 2", "service B"):
+        assert after[name][1] == warm[name][1], name
+        assert figures_of(after[name][0]) == figures_of(warm[name][0])
+    for name in ("programme 1", "service A"):
+        assert after[name][1] == cold[name][1], name  # worked out afresh ...
+        assert figures_of(after[name][0]) != figures_of(warm[name][0]), name  # ... anew
+
+
+def test_a_change_to_standards_still_forgets_every_dashboard(client, programme_world):
+    from commissioning.models import Standards
+
+    w = programme_world
+    url = f"/dashboard/programmes/{w.other_programme.pk}/"
+    cold = fetch(client, w.other_commissioner, url)[1]
+    warm = fetch(client, w.other_commissioner, url)[1]
+    standards = Standards.objects.get(programme=w.programme)  # the other programme's
+    standards.small_number_threshold = 3
+    standards.save()
+    assert fetch(client, w.other_commissioner, url)[1] == cold > warm
