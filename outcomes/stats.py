@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import lru_cache
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 # Jacobson & Truax (1991): a change is reliable when |RCI| exceeds the two-sided 5% point of
 # the standard normal distribution.
