@@ -73,7 +73,11 @@ test: install-dev services browser lint audit typecheck migrations-check
 ## "Benchmarks"): make bench [SCALE=county|national|tiny] [SKIP_SEED=1] [REPEATS=30]
 ## [LOAD_SECONDS=30]. The database is kept, so a second run skips the generation.
 BENCH_DB ?= launchpad_bench
-BENCH_ENV := SECRET_KEY=bench-only DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+# Cached figures in Redis (database 9), shared by the bench and gunicorn's workers, as in
+# production; BENCH_CACHE=dummy:// measures with the cache off.
+BENCH_CACHE ?= redis://127.0.0.1:6379/9
+BENCH_ENV := SECRET_KEY=bench-only DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) \
+	CACHE_URL=$(BENCH_CACHE)
 SCALE ?= county
 REPEATS ?= 30
 LOAD_SECONDS ?= 30
