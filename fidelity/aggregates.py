@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
@@ -222,7 +223,7 @@ class Aggregates:
     def threshold(self) -> int:
         return self.scope.threshold
 
-    @property
+    @cached_property  # asked once per figure by note_number: work it out once
     def notes(self) -> list[str]:
         """Each reason a figure is not shown, once, for the footnotes."""
         rows = [*self.principles, *self.trend, self.cadence, self.actions]
