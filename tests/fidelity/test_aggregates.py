@@ -204,3 +204,43 @@ def test_overall_rating_themes_in_people_and_quarters_by_group(world, reflective
     jul_sep, oct_dec = quarters[world.service.pk]
     assert jul_sep.value == 2.5 and jul_sep.people == 6  # the checks on 1 September
     assert oct_dec.value == 3.5  # the second checks, 50 (or 70) days later
+
+
+def test_totals_added_up_from_groups_equal_the_whole_scopes_average(world, frozen):
+    """Totals are summed from the groups' sums, counts and people: with groups of
+    different sizes they must still equal the database's average over every rating (not
+    the mean of the groups' means)."""
+    from django.db.models import Avg, Count
+
+    from fidelity.aggregates import overall_row
+    from fidelity.models import FidelityRating
+
+    f.StandardsFactory(programme=world.programme, small_number_threshold=5)
+    tool, items = tool_for(world.programme)
+    second = f.ServiceFactory()
+    f.ParticipationFactory(programme=world.programme, service=second)
+    _, small = team(world.service, 5, prefix="Small")
+    _, large = team(second, 7, prefix="Large")
+    for n, person in enumerate(small):
+        reflect(person, tool, items, [1, 2 + n % 2], DAY)
+    for n, person in enumerate(large):
+        reflect(person, tool, items, [4, 3 + n % 3 // 2], DAY)
+        reflect(person, tool, items, [4, 4], DAY + dt.timedelta(days=30))
+
+    scope = programme_scope(world.programme)
+    everything = FidelityRating.objects.filter(check_record__tool__programme=world.programme)
+    whole = everything.aggregate(
+        mean=Avg("rating"), people=Count("check_record__staff", distinct=True)
+    )
+    total = overall_row(scope).cells[-1]
+    assert total.value == round(whole["mean"], 2) and total.people == whole["people"] == 12
+    means_of_groups = sum(c.value for c in overall_row(scope).cells[:-1]) / 2
+    assert total.value != round(means_of_groups, 2)  # the groups differ in size: weighted
+
+    figures = aggregates_for(scope, dt.date(2026, 11, 26))
+    for row in figures.principles:
+        principle = everything.filter(item__principle=row.key).aggregate(
+            mean=Avg("rating"), people=Count("check_record__staff", distinct=True)
+        )
+        assert row.cells[-1].value == round(principle["mean"], 2)
+        assert row.cells[-1].people == principle["people"]
