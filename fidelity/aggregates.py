@@ -24,7 +24,6 @@ from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
-    Avg,
     Count,
     DateField,
     DurationField,
@@ -341,14 +340,11 @@ def _aggregates_for(scope: Scope, today: date) -> Aggregates:
         if value in principle_totals or value in by_principle
     ]
 
-    # Trend: the whole scope's mean rating per calendar quarter.
+    # Trend: the whole scope's mean rating per calendar quarter, added up from its groups.
     quarters = last_quarters(today, TREND_QUARTERS)
     by_quarter = {
-        row["quarter"]: (round(row["mean"], 2), row["people"])
-        for row in ratings.filter(check_record__done_on__gte=quarters[0])
-        .annotate(quarter=TruncQuarter("check_record__done_on"))
-        .values("quarter")
-        .annotate(mean=Avg("rating"), people=people)
+        quarter: sum(groups.values(), RatingSum()).figure
+        for quarter, groups in quarter_sums(scope, today, TREND_QUARTERS).items()
     }
     trend_cells = [
         disclose(*by_quarter.get(q, (None, 0)), threshold=scope.threshold) for q in quarters
@@ -502,18 +498,12 @@ def _quarter_means_by_group(
     suppressed below the threshold and, within a quarter, protected like columns beside the
     scope's own trend (one query). For rules that look for falling fidelity."""
     quarters = last_quarters(today, count)
-    group = f"check_record__staff__{scope.staff_field}"
-    found: dict[date, dict[int | None, tuple[float, int]]] = defaultdict(dict)
-    for row in (
-        scope.ratings()
-        .order_by()
-        .filter(check_record__done_on__gte=quarters[0])  # as aggregates_for's trend
-        .annotate(quarter=TruncQuarter("check_record__done_on"))
-        .values(group, "quarter")
-        .annotate(mean=Avg("rating"), people=Count("check_record__staff_id", distinct=True))
-    ):
-        quarter = row["quarter"].date() if hasattr(row["quarter"], "hour") else row["quarter"]
-        found[quarter][row[group]] = (round(row["mean"], 2), row["people"])
+    # The same sums as the trend's (one query for both while the data has not changed).
+    sums = quarter_sums(scope, today, max(count, TREND_QUARTERS))
+    found = {
+        quarter: {key: part.figure for key, part in sums.get(quarter, {}).items()}
+        for quarter in quarters
+    }
     by_group: dict[int | None, list[Disclosed]] = {g.key: [] for g in scope.groups}
     for quarter in quarters:
         sizes = [found[quarter].get(g.key, (None, 0))[1] for g in scope.groups]
@@ -526,6 +516,39 @@ def _quarter_means_by_group(
         for g, cell in zip(scope.groups, cells, strict=True):
             by_group[g.key].append(cell)
     return by_group
+
+
+def quarter_sums(scope: Scope, today: date, count: int) -> dict[date, dict[int | None, RatingSum]]:
+    """``_quarter_sums``, remembered until the data changes (``core.figures``)."""
+    return remembered(
+        "fidelity_quarter_sums",
+        [*scope_key(scope, today), count],
+        lambda: _quarter_sums(scope, today, count),
+        services=scope.service_ids,
+    )
+
+
+def _quarter_sums(scope: Scope, today: date, count: int) -> dict[date, dict[int | None, RatingSum]]:
+    """Each group's ratings added up in each of the last ``count`` calendar quarters (one
+    query): the trend adds the groups together, the falling-fidelity rule compares them."""
+    quarters = last_quarters(today, count)
+    group = f"check_record__staff__{scope.staff_field}"
+    found: dict[date, dict[int | None, RatingSum]] = defaultdict(dict)
+    for row in (
+        scope.ratings()
+        .order_by()
+        .filter(check_record__done_on__gte=quarters[0])
+        .annotate(quarter=TruncQuarter("check_record__done_on"))
+        .values(group, "quarter")
+        .annotate(
+            total=Sum("rating"),
+            ratings=Count("rating"),
+            people=Count("check_record__staff_id", distinct=True),
+        )
+    ):
+        quarter = row["quarter"].date() if hasattr(row["quarter"], "hour") else row["quarter"]
+        found[quarter][row[group]] = RatingSum(row["total"], row["ratings"], row["people"])
+    return dict(found)
 
 
 THEME_DAYS = 91  # the challenge themes a report counts: those of the last three months
