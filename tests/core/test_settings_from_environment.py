@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SNIPPET = (
     "import django; django.setup(); from django.test import Client; "
@@ -80,3 +82,12 @@ def test_postgresql_connections_are_kept_between_requests_and_checked_before_reu
 
 def test_sqlite_connections_are_not_kept(tmp_path):
     assert _connection_settings(DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}") == "0 False"
+
+
+@pytest.mark.django_db
+def test_postgresql_sessions_run_without_jit_compilation():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
