@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
@@ -309,7 +310,7 @@ class PersonCadence:
     cadences: list[Cadence] = field(default_factory=list)
     cpd: CpdPace | None = None
 
-    @property
+    @cached_property  # cadences are complete once cadence_of returns; asked per measure
     def by_type(self) -> dict[str, Cadence]:
         return {c.supervision_type: c for c in self.cadences}
 
@@ -621,13 +622,10 @@ def _compliance_of(
     threshold: int,
 ) -> Compliance:
     counts: dict[str, tuple[int, int]] = {}
-    by_types = [p.by_type for p in people]  # built once: each is a new dict
     for measure in measures:
         key = measure.key
         if key == "coaching":
-            coached = [
-                t[SupervisionType.COACHING] for t in by_types if SupervisionType.COACHING in t
-            ]
+            coached = [p.coaching for p in people if p.coaching is not None]
             counts[key] = (sum(c.within_cadence for c in coached), len(coached))
         elif key == "line_manager_training":
             managers = [p for p in people if getattr(p.staff, "manages_anyone", False)]
@@ -638,7 +636,7 @@ def _compliance_of(
         elif key == RESOURCES_CURRENT:
             counts[key] = resources
         else:
-            positions = [t[key] for t in by_types if key in t]
+            positions = [p.by_type[key] for p in people if key in p.by_type]
             counts[key] = (sum(c.within_cadence for c in positions), len(positions))
     figures = {}
     for measure in measures:
