@@ -113,12 +113,15 @@ def commissioner_of(programme: Programme) -> User:
 
 
 def programme_nearest(staff: int) -> Programme | None:
-    """The programme whose services have the number of active staff nearest ``staff``
-    (the programme report budget is for 5,000 staff)."""
-    programmes = Programme.objects.annotate(
-        staff_count=Count("services__staff", filter=Q(services__staff__is_active=True))
-    ).order_by("pk")
-    return min(programmes, key=lambda p: (abs(p.staff_count - staff), p.pk), default=None)
+    """The programme whose report covers the number of active staff nearest ``staff``
+    (the programme report budget is for 5,000 staff), counted as the report counts them."""
+    from reports.services import staff_in_scope
+
+    return min(
+        Programme.objects.order_by("pk"),
+        key=lambda p: abs(staff_in_scope(programme=p) - staff),
+        default=None,
+    )
 
 
 def find_subjects(
@@ -420,13 +423,7 @@ def pdf_programmes(subjects: Subjects) -> list[tuple[Programme, User]]:
     return chosen
 
 
-def measure_pdf(
-    subjects: Subjects,
-    *,
-    runs: int = 3,
-    programme: Programme | None = None,
-    commissioner: User | None = None,
-) -> PdfResult:
+def measure_pdf(programme: Programme, commissioner: User, *, runs: int = 3) -> PdfResult:
     """The programme PDF through the real report path (figures, HTML, WeasyPrint), against
     WeasyPrint alone turning the same finished HTML, stylesheet and options into a PDF.
     Medians over ``runs`` of each, interleaved so machine noise falls on both."""
@@ -438,10 +435,9 @@ def measure_pdf(
     from reports.models import GeneratedReport
 
     # Not saved: report_pdf reads the programme, the requester and the date from it.
-    programme = programme or subjects.programme
     report = GeneratedReport(
         programme=programme,
-        requested_by=commissioner or subjects.commissioner,
+        requested_by=commissioner,
         as_of=timezone.localdate(),
     )
     html_seen: list[str] = []
@@ -659,9 +655,7 @@ def run_bench(
     if "pdf" in parts:
         for programme, commissioner in pdf_programmes(subjects):
             progress(f"Programme PDF: {programme.name} (id {programme.pk})")
-            results.pdfs.append(
-                measure_pdf(subjects, runs=pdf_runs, programme=programme, commissioner=commissioner)
-            )
+            results.pdfs.append(measure_pdf(programme, commissioner, runs=pdf_runs))
     if "reminders" in parts:
         day = timezone.localdate()
         state = reminder_state(day)

@@ -24,6 +24,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
+    Aggregate,
     Count,
     DateField,
     DurationField,
@@ -250,6 +251,19 @@ class RatingSum:
     ratings: int = 0
     people: int = 0
 
+    @staticmethod
+    def annotations() -> dict[str, Aggregate]:
+        """What to annotate ratings grouped by something with, for ``of``."""
+        return {
+            "total": Sum("rating"),
+            "ratings": Count("rating"),
+            "people": Count("check_record__staff_id", distinct=True),
+        }
+
+    @classmethod
+    def of(cls, row: Mapping[str, int]) -> RatingSum:
+        return cls(row["total"], row["ratings"], row["people"])
+
     def __add__(self, other: RatingSum) -> RatingSum:
         return RatingSum(
             self.total + other.total, self.ratings + other.ratings, self.people + other.people
@@ -320,17 +334,14 @@ def scope_key(scope: Scope, today: date) -> list[object]:
 def _aggregates_for(scope: Scope, today: date) -> Aggregates:
     group = f"staff__{scope.staff_field}"
     rating_group = f"check_record__{group}"
-    people = Count("check_record__staff_id", distinct=True)
 
     # Per principle: mean rating and the people behind it, per group and in total (the
     # totals added up from the groups: one pass over the ratings, not two).
     ratings = scope.ratings().order_by()
     by_principle: dict[str, dict[int | None, tuple[object, int]]] = defaultdict(dict)
     sums: dict[str, RatingSum] = defaultdict(RatingSum)
-    for row in ratings.values(rating_group, "item__principle").annotate(
-        total=Sum("rating"), ratings=Count("rating"), people=people
-    ):
-        part = RatingSum(row["total"], row["ratings"], row["people"])
+    for row in ratings.values(rating_group, "item__principle").annotate(**RatingSum.annotations()):
+        part = RatingSum.of(row)
         by_principle[row["item__principle"]][row[rating_group]] = part.figure
         sums[row["item__principle"]] += part
     principle_totals = {principle: part.figure for principle, part in sums.items()}
@@ -466,12 +477,9 @@ def _overall_row(scope: Scope) -> Row:
     table."""
     group = f"check_record__staff__{scope.staff_field}"
     ratings = scope.ratings().order_by()
-    people = Count("check_record__staff_id", distinct=True)
     parts = {
-        row[group]: RatingSum(row["total"], row["ratings"], row["people"])
-        for row in ratings.values(group).annotate(
-            total=Sum("rating"), ratings=Count("rating"), people=people
-        )
+        row[group]: RatingSum.of(row)
+        for row in ratings.values(group).annotate(**RatingSum.annotations())
     }
     by_group = {key: part.figure for key, part in parts.items()}
     total = sum(parts.values(), RatingSum())
@@ -540,14 +548,10 @@ def _quarter_sums(scope: Scope, today: date, count: int) -> dict[date, dict[int 
         .filter(check_record__done_on__gte=quarters[0])
         .annotate(quarter=TruncQuarter("check_record__done_on"))
         .values(group, "quarter")
-        .annotate(
-            total=Sum("rating"),
-            ratings=Count("rating"),
-            people=Count("check_record__staff_id", distinct=True),
-        )
+        .annotate(**RatingSum.annotations())
     ):
         quarter = row["quarter"].date() if hasattr(row["quarter"], "hour") else row["quarter"]
-        found[quarter][row[group]] = RatingSum(row["total"], row["ratings"], row["people"])
+        found[quarter][row[group]] = RatingSum.of(row)
     return dict(found)
 
 
